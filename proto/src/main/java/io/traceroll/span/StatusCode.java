@@ -1,0 +1,5 @@
+package io.traceroll.span;
+
+public enum StatusCode {
+  UNSET, OK, ERROR
+}
