@@ -1,0 +1,68 @@
+package io.traceroll.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CompressionTest {
+
+  private static final byte[] DATA = sample();
+
+  @Test
+  void shouldWriteIdenticalGzipBytesForIdenticalInput() throws IOException {
+    byte[] first = compress(Compression.GZIP, DATA);
+    byte[] second = compress(Compression.GZIP, DATA);
+
+    assertThat(first).isEqualTo(second);
+    // header: magic, deflate, no flags, zero mtime
+    assertThat(first).startsWith(0x1f, 0x8b, 8, 0, 0, 0, 0, 0);
+  }
+
+  @Test
+  void shouldRoundTripThroughWrapAndUnwrap() throws IOException {
+    for (Compression c : Compression.values()) {
+      byte[] stored = compress(c, DATA);
+      byte[] back = c.unwrap(new ByteArrayInputStream(stored)).readAllBytes();
+      assertThat(back).as(c.name()).isEqualTo(DATA);
+    }
+    assertThat(compress(Compression.NONE, DATA)).isEqualTo(DATA);
+  }
+
+  @Test
+  void shouldNameSuffixesAsThePerfettoUiExpects() {
+    assertThat(Compression.GZIP.suffix()).isEqualTo(".gz");
+    assertThat(Compression.NONE.suffix()).isEmpty();
+  }
+
+  @Test
+  void shouldParseConfigValuesAndRejectUnknownOnes() {
+    assertThat(Compression.parse(" GZIP ")).isEqualTo(Compression.GZIP);
+    assertThat(Compression.parse("none")).isEqualTo(Compression.NONE);
+    assertThatThrownBy(() -> Compression.parse("zstd")).hasMessageContaining("gzip or none");
+  }
+
+  private static byte[] compress(Compression c, byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = c.wrap(bytes)) {
+      out.write(data, 0, 10);
+      out.write(data[10]);
+      out.write(data, 11, data.length - 11);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] sample() {
+    byte[] b = new byte[200_000];
+    Random r = new Random(7);
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) (i % 97 == 0 ? r.nextInt() : i % 13);
+    }
+    return b;
+  }
+}
