@@ -1,0 +1,39 @@
+package io.traceroll.serdes.avro;
+
+import io.traceroll.span.Span;
+import java.io.IOException;
+
+/**
+ * One span as a bare Avro body of the current {@code Span} schema ({@link AvroSchemas#SPAN}): no
+ * single-object header, no sanitizing, every field kept exactly. The building block of the store
+ * serde ({@code io.traceroll.serdes.store.SpanSerde}), which frames it with its own version byte;
+ * producers use {@link AvroSpanEncoder} instead. Thread-safe.
+ */
+public final class AvroSpanBodies {
+  private static final byte[] NO_PREFIX = new byte[0];
+
+  private AvroSpanBodies() {}
+
+  public static byte[] write(Span span) {
+    return write(NO_PREFIX, span);
+  }
+
+  /** {@code prefix} (the caller's framing) then the body, in one exactly sized array. */
+  public static byte[] write(byte[] prefix, Span span) {
+    return SpanAvroWriter.encode(prefix, out -> SpanAvroWriter.writeSpan(out, span));
+  }
+
+  public static Span read(byte[] body) throws IOException {
+    return read(body, 0, body.length);
+  }
+
+  /** @throws IOException when the range is not exactly one {@code Span} body */
+  public static Span read(byte[] bytes, int offset, int length) throws IOException {
+    AvroBytesReader in = new AvroBytesReader().reset(bytes, offset, length);
+    Span span = AvroSpanReader.readSpan(in);
+    if (in.remaining() != 0) {
+      throw new IOException(in.remaining() + " bytes left after the span");
+    }
+    return span;
+  }
+}
