@@ -1,0 +1,146 @@
+package io.traceroll.perfetto;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a slice or instant may carry besides track, time and name. Immutable; build with
+ * {@link #builder()}, or use {@link #NONE}.
+ *
+ * <p>Flows: an id in {@code flowIds} links this event to the next event carrying the same id
+ * (trace processor draws an arrow between them); an id in {@code terminatingFlowIds} ends the
+ * flow here so the id can be reused. An id should be in one list or the other, not both.
+ */
+public final class EventArgs {
+
+  /** No categories, annotations, flows, correlation or callstack. */
+  public static final EventArgs NONE = new EventArgs(List.of(), List.of(), new long[0],
+      new long[0], null, null);
+
+  private final List<String> categories;
+  private final List<Annotation> annotations;
+  private final long[] flowIds;
+  private final long[] terminatingFlowIds;
+  private final Correlation correlation;
+  private final Callstack callstack;
+
+  private EventArgs(List<String> categories, List<Annotation> annotations, long[] flowIds,
+      long[] terminatingFlowIds, Correlation correlation, Callstack callstack) {
+    this.categories = categories;
+    this.annotations = annotations;
+    this.flowIds = flowIds;
+    this.terminatingFlowIds = terminatingFlowIds;
+    this.correlation = correlation;
+    this.callstack = callstack;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Categories (interned by the writer), e.g. the span kind. */
+  public List<String> categories() {
+    return categories;
+  }
+
+  public List<Annotation> annotations() {
+    return annotations;
+  }
+
+  public int flowIdCount() {
+    return flowIds.length;
+  }
+
+  public long flowId(int i) {
+    return flowIds[i];
+  }
+
+  public int terminatingFlowIdCount() {
+    return terminatingFlowIds.length;
+  }
+
+  public long terminatingFlowId(int i) {
+    return terminatingFlowIds[i];
+  }
+
+  /** May be {@code null}. */
+  public Correlation correlation() {
+    return correlation;
+  }
+
+  /** May be {@code null}. */
+  public Callstack callstack() {
+    return callstack;
+  }
+
+  @Override
+  public String toString() {
+    return "EventArgs[categories=" + categories + ", annotations=" + annotations + ", flows="
+        + Arrays.toString(flowIds) + ", terminating=" + Arrays.toString(terminatingFlowIds)
+        + ", correlation=" + correlation + ", callstack=" + callstack + "]";
+  }
+
+  /** Mutable, single-use builder. */
+  public static final class Builder {
+    private final List<String> categories = new ArrayList<>(2);
+    private final List<Annotation> annotations = new ArrayList<>();
+    private long[] flows = new long[0];
+    private long[] terminating = new long[0];
+    private Correlation correlation;
+    private Callstack callstack;
+
+    private Builder() {}
+
+    public Builder category(String category) {
+      categories.add(Objects.requireNonNull(category, "category"));
+      return this;
+    }
+
+    public Builder annotate(Annotation annotation) {
+      annotations.add(Objects.requireNonNull(annotation, "annotation"));
+      return this;
+    }
+
+    public Builder annotate(List<Annotation> more) {
+      for (Annotation a : more) {
+        annotate(a);
+      }
+      return this;
+    }
+
+    /** Starts or continues flow {@code id} at this event. */
+    public Builder flow(long id) {
+      flows = append(flows, id);
+      return this;
+    }
+
+    /** Ends flow {@code id} at this event. */
+    public Builder terminateFlow(long id) {
+      terminating = append(terminating, id);
+      return this;
+    }
+
+    public Builder correlation(Correlation value) {
+      correlation = value;
+      return this;
+    }
+
+    public Builder callstack(Callstack value) {
+      callstack = value;
+      return this;
+    }
+
+    public EventArgs build() {
+      return new EventArgs(List.copyOf(categories), List.copyOf(annotations), flows.clone(),
+          terminating.clone(), correlation, callstack);
+    }
+
+    private static long[] append(long[] array, long value) {
+      long[] out = Arrays.copyOf(array, array.length + 1);
+      out[array.length] = value;
+      return out;
+    }
+  }
+}
