@@ -1,0 +1,158 @@
+package io.traceroll.timeline;
+
+/**
+ * Orders every slice begin, slice end and instant of a packed request into one stream with
+ * non-decreasing timestamps, closing slices on each lane in LIFO order.
+ *
+ * <p>Items are visited by time (a span before an instant at the same time, so an instant at a
+ * span's start lands inside it). Before an item at time T, every open slice that ended before T
+ * is closed (a min-heap over end times; among equal ends the later-pushed, i.e. inner, slice
+ * first). Slices ending exactly at T are closed lazily, only when the next item on their lane
+ * cannot nest in them: that is what lets zero-duration slices at a parent's end nest correctly.
+ *
+ * <p>Events are packed ints {@code index << 2 | type}; the stream is {@code 2 * spans + instants}
+ * ints, the only per-event state.
+ */
+final class EventSchedule {
+  static final int BEGIN = 0;
+  static final int END = 1;
+  static final int INSTANT = 2;
+
+  private EventSchedule() {}
+
+  static int type(int event) {
+    return event & 3;
+  }
+
+  static int index(int event) {
+    return event >>> 2;
+  }
+
+  /**
+   * @param start span starts in canonical order
+   * @param end effective span ends
+   * @param laneOf lane of each span from {@link LanePacker}
+   * @param instantTime time of each instant
+   * @param instantOwner span (index into {@code start}) each instant belongs to
+   * @param instantOrder instant indices sorted by time (ties in a caller-defined canonical order)
+   */
+  static int[] schedule(long[] start, long[] end, int[] laneOf, int laneCount,
+      long[] instantTime, int[] instantOwner, int[] instantOrder) {
+    int n = start.length;
+    int m = instantOrder.length;
+    int[] out = new int[2 * n + m];
+    int o = 0;
+    boolean[] ended = new boolean[n];
+    LanePacker.Stacks stacks = new LanePacker.Stacks();
+    stacks.ensureLanes(laneCount);
+    EndHeap heap = new EndHeap(n, end);
+    int si = 0;
+    int ii = 0;
+    while (si < n || ii < m) {
+      boolean spanNext = ii == m || (si < n && start[si] <= instantTime[instantOrder[ii]]);
+      long t = spanNext ? start[si] : instantTime[instantOrder[ii]];
+      while (!heap.isEmpty() && end[heap.peek()] < t) {
+        int s = heap.poll();
+        if (!ended[s]) {
+          int top = stacks.pop(laneOf[s]);
+          if (top != s) {
+            throw new IllegalStateException("slice " + s + " is not on top of lane " + laneOf[s]);
+          }
+          ended[s] = true;
+          out[o++] = s << 2 | END;
+        }
+      }
+      if (spanNext) {
+        int lane = laneOf[si];
+        while (!stacks.isEmpty(lane)) {
+          int top = stacks.top(lane);
+          if (LanePacker.fits(start[si], end[si], start[top], end[top])) {
+            break;
+          }
+          if (end[top] > t) {
+            throw new IllegalStateException("span " + si + " overlaps " + top + " on lane " + lane);
+          }
+          stacks.pop(lane);
+          ended[top] = true;
+          out[o++] = top << 2 | END;
+        }
+        stacks.push(lane, si);
+        heap.add(si);
+        out[o++] = si << 2 | BEGIN;
+        si++;
+      } else {
+        out[o++] = instantOrder[ii] << 2 | INSTANT;
+        ii++;
+      }
+    }
+    while (!heap.isEmpty()) {
+      int s = heap.poll();
+      if (!ended[s]) {
+        stacks.pop(laneOf[s]);
+        out[o++] = s << 2 | END;
+      }
+    }
+    return out;
+  }
+
+  /** Binary min-heap of span indices by (end ascending, index descending). */
+  private static final class EndHeap {
+    private final int[] heap;
+    private final long[] end;
+    private int size;
+
+    EndHeap(int capacity, long[] end) {
+      this.heap = new int[Math.max(1, capacity)];
+      this.end = end;
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    int peek() {
+      return heap[0];
+    }
+
+    private boolean less(int a, int b) {
+      return end[a] < end[b] || (end[a] == end[b] && a > b);
+    }
+
+    void add(int v) {
+      int i = size++;
+      while (i > 0) {
+        int p = (i - 1) >>> 1;
+        if (!less(v, heap[p])) {
+          break;
+        }
+        heap[i] = heap[p];
+        i = p;
+      }
+      heap[i] = v;
+    }
+
+    int poll() {
+      int result = heap[0];
+      int last = heap[--size];
+      int i = 0;
+      while (true) {
+        int c = 2 * i + 1;
+        if (c >= size) {
+          break;
+        }
+        if (c + 1 < size && less(heap[c + 1], heap[c])) {
+          c++;
+        }
+        if (!less(heap[c], last)) {
+          break;
+        }
+        heap[i] = heap[c];
+        i = c;
+      }
+      if (size > 0) {
+        heap[i] = last;
+      }
+      return result;
+    }
+  }
+}

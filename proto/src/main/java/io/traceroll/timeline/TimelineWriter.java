@@ -1,0 +1,507 @@
+package io.traceroll.timeline;
+
+import io.traceroll.perfetto.Annotation;
+import io.traceroll.perfetto.AnnotationValue;
+import io.traceroll.perfetto.Callstack;
+import io.traceroll.perfetto.ChildOrdering;
+import io.traceroll.perfetto.Correlation;
+import io.traceroll.perfetto.Counter;
+import io.traceroll.perfetto.EventArgs;
+import io.traceroll.perfetto.Frame;
+import io.traceroll.perfetto.PerfettoWriter;
+import io.traceroll.perfetto.TimestampEncoding;
+import io.traceroll.perfetto.Track;
+import io.traceroll.span.Attribute;
+import io.traceroll.span.AttributeValue;
+import io.traceroll.span.Mark;
+import io.traceroll.span.Span;
+import io.traceroll.span.SpanEvent;
+import io.traceroll.span.SpanLink;
+import io.traceroll.span.StatusCode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns all spans of one request part into a Perfetto trace an SRE opens in the UI.
+ *
+ * <p>Layout: each service (per pid) is a process track; its spans go on "lane" child tracks packed
+ * so slices strictly nest on each lane ({@link LanePacker}), merged visually by a per-service key
+ * and ordered chronologically; spans carrying a thread go on that thread's track (overflow lanes
+ * beside it). A per-service counter shows in-flight spans. Parent/child edges between tracks and
+ * span links become flows; span events become instants, exception stack traces interned callstacks.
+ *
+ * <p>Determinism: spans are written in {@link CanonicalOrder}; the sequence id is a hash of trace
+ * key and part; track uuids and flow ids are ordinals in canonical order (tracks by service, pid,
+ * lane) with the part in the high bits. The same span set in any arrival order gives the same
+ * bytes, and part files concatenated stay valid: uuids and flow ids never collide across parts
+ * (lanes are packed per part, so sharing a lane track between parts could break nesting, and a
+ * process description counts the part's spans), and each part starts by clearing the sequence's
+ * interned state.
+ *
+ * <p>Annotations: {@code trace_id}, {@code span_id}, {@code parent_span_id}, {@code status},
+ * {@code status_message}, {@code service_instance}, {@code attributes}, {@code resource},
+ * {@code links}, {@code marks}. Attribute keys are written as sent; trace processor replaces '.'
+ * inside a debug annotation name with '_' (SanitizeDebugAnnotationName), so an SRE queries
+ * {@code debug.attributes.http_request_method}. Splitting keys into nested dicts would keep the
+ * dots but costs ~8 bytes per attribute per span and breaks for keys that are also prefixes.
+ *
+ * <p>Bad spans are drawn and marked, never dropped: end before start (duration 0 + mark), missing
+ * parent (placed like a root + mark), duplicate span id (kept + mark), negative times (clamped to 0
+ * + mark).
+ */
+public final class TimelineWriter {
+  static final String COUNTER_NAME = "in-flight spans";
+  static final String COUNTER_UNIT = "spans";
+
+  private final TimelineOptions options;
+
+  public TimelineWriter(TimelineOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** Writes the trace to {@code out} (flushed, not closed) and returns its summary. */
+  public TraceSummary write(RequestTrace request, OutputStream out) throws IOException {
+    TimelineLayout layout = TimelineLayout.of(request, options.flows());
+    // delta timestamps: every timestamped packet below is written in non-decreasing time order
+    // (descriptors and notes at the clock reference, then the event stream); deltas cut ~10% of
+    // the gzip'd size of a request
+    PerfettoWriter writer = new PerfettoWriter(out, sequenceId(request), TimestampEncoding.DELTA);
+    writer.start();
+    new Emitter(layout, writer, options).emit();
+    writer.flush();
+    return summarize(request);
+  }
+
+  /** The summary {@link #write} returns, without writing. */
+  public static TraceSummary summarize(RequestTrace request) {
+    List<Span> spans = request.spans();
+    if (spans.isEmpty()) {
+      return new TraceSummary(0, 0, 0, List.of(), null, 0, List.of());
+    }
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    int errors = 0;
+    // hash sets, sorted once at the end: a tree insert per span was 5% of encoding time
+    HashSet<String> services = new HashSet<>();
+    HashSet<String> traceIds = new HashSet<>();
+    Span root = null;
+    for (Span s : spans) {
+      long st = Math.max(0, s.startNanos());
+      first = Math.min(first, st);
+      last = Math.max(last, Math.max(st, s.endNanos()));
+      if (s.statusCode() == StatusCode.ERROR) {
+        errors++;
+      }
+      services.add(s.serviceName());
+      traceIds.add(s.traceId());
+      if (s.isRoot() && (root == null || CanonicalOrder.compare(s, root) < 0)) {
+        root = s;
+      }
+    }
+    return new TraceSummary(spans.size(), first, last, sorted(services),
+        root == null ? null : root.name(), errors, sorted(traceIds));
+  }
+
+  private static List<String> sorted(Collection<String> values) {
+    String[] array = values.toArray(new String[0]);
+    Arrays.sort(array);
+    return List.of(array);
+  }
+
+  /**
+   * Never the reserved 0/1, and below 2^14 so it is a 2-byte varint on every packet. Parts of a
+   * request normally get different ids; should two collide, concatenation is still valid because
+   * every part's first packet clears the sequence's incremental state.
+   */
+  static int sequenceId(RequestTrace request) {
+    long h = StableHash.of("sequence").add(request.traceKey()).add(request.part()).value();
+    return 2 + (int) Long.remainderUnsigned(h, (1 << 14) - 2);
+  }
+
+  /** One write: holds the per-request state (track uuids, counters, caches). */
+  private static final class Emitter {
+    private final TimelineLayout l;
+    private final PerfettoWriter w;
+    private final TimelineOptions options;
+    private final long[] laneUuid;
+    private final long[] counterUuid;
+    private final int[] inFlight;
+    private final int[] written; // last value written per counter track; tracks start at 0
+    private final boolean[] dirty;
+    private final int[] dirtyList;
+    private int dirtyCount;
+    private final Correlation correlation;
+    private static final Annotation[] STATUS = Arrays.stream(StatusCode.values())
+        .map(c -> Annotation.interned("status", c.name())).toArray(Annotation[]::new);
+
+    // immutable annotations repeated on many slices, built once per write
+    private final Map<List<Attribute>, Annotation> resourceCache = new HashMap<>();
+    private final Map<String, Annotation> shared = new HashMap<>();
+    private final Map<String, Annotation> instances = new HashMap<>();
+    private long tracks;
+
+    Emitter(TimelineLayout layout, PerfettoWriter writer, TimelineOptions options) {
+      this.l = layout;
+      this.w = writer;
+      this.options = options;
+      this.laneUuid = new long[layout.lanes.laneCount()];
+      this.counterUuid = new long[layout.processCount()];
+      this.inFlight = new int[layout.processCount()];
+      this.written = new int[layout.processCount()];
+      this.dirty = new boolean[layout.processCount()];
+      this.dirtyList = new int[layout.processCount()];
+      this.correlation = correlationOf(layout.request.traceKey());
+    }
+
+    private static Correlation correlationOf(String key) {
+      if (!key.isEmpty() && key.length() <= 20 && key.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        try {
+          return new Correlation.Id(Long.parseUnsignedLong(key));
+        } catch (NumberFormatException tooLarge) {
+          // more than 2^64-1: fall through to the string form
+        }
+      }
+      return new Correlation.InternedStr(key);
+    }
+
+    /**
+     * Track uuids are ordinals in canonical track order (processes by service and pid, then
+     * lanes, counters, notes), offset by the part: deterministic for a span set, collision-free
+     * within a trace and across the parts of a request by construction (hashes are not), and a
+     * 1-2 byte varint on every event where a 63-bit hash costs 9 (3 gzip'd bytes per span).
+     */
+    private long nextUuid() {
+      return ((long) l.request.part() << 32) + ++tracks;
+    }
+
+    void emit() throws IOException {
+      describeTracks();
+      writeNotes();
+      long ts = Long.MIN_VALUE;
+      for (int ev : l.events) {
+        int i = EventSchedule.index(ev);
+        int type = EventSchedule.type(ev);
+        long t = type == EventSchedule.BEGIN ? l.start[i]
+            : type == EventSchedule.END ? l.end[i] : l.instantTime[i];
+        if (t != ts) {
+          flushCounters(ts);
+          ts = t;
+        }
+        if (type == EventSchedule.BEGIN) {
+          w.beginSlice(laneUuid[l.lanes.laneOfSpan()[i]], t, l.spans[i].name(), sliceArgs(i));
+          inFlight(l.processOf[i], +1);
+        } else if (type == EventSchedule.END) {
+          w.endSlice(laneUuid[l.lanes.laneOfSpan()[i]], t);
+          inFlight(l.processOf[i], -1);
+        } else {
+          writeInstant(i, t);
+        }
+      }
+      flushCounters(ts);
+    }
+
+    // ------------------------------------------------------------------ tracks
+
+    private void describeTracks() throws IOException {
+      List<List<Span>> spansOf = new ArrayList<>();
+      for (int p = 0; p < l.processCount(); p++) {
+        spansOf.add(new ArrayList<>());
+      }
+      for (int i = 0; i < l.n; i++) {
+        spansOf.get(l.processOf[i]).add(l.spans[i]);
+      }
+      long[] procUuid = new long[l.processCount()];
+      for (int p = 0; p < l.processCount(); p++) {
+        procUuid[p] = nextUuid();
+        Track process = Track.process(procUuid[p], l.procPid[p], l.procService[p])
+            .withDescription(describe(p, spansOf.get(p)))
+            .withChildOrdering(ChildOrdering.CHRONOLOGICAL);
+        w.describe(process, l.clockReference);
+      }
+      int[] laneGroup = l.lanes.laneGroup();
+      int[] laneIndex = l.lanes.laneIndexInGroup();
+      for (int lane = 0; lane < laneUuid.length; lane++) {
+        int g = laneGroup[lane];
+        int p = l.groupProcess[g];
+        String service = l.procService[p];
+        Track track;
+        if (!l.isThreadGroup(g)) {
+          laneUuid[lane] = nextUuid();
+          track = Track.named(laneUuid[lane], service).withParent(procUuid[p]).withMergeKey(service);
+        } else if (laneIndex[lane] == 0) {
+          laneUuid[lane] = nextUuid();
+          track = Track.thread(laneUuid[lane], l.procPid[p], l.groupTid[g], l.groupThreadName[g]);
+        } else {
+          // a thread runs one thing at a time; overlap on it is async work reported on the thread
+          String thread = l.groupThreadName[g] != null ? l.groupThreadName[g] : "thread " + l.groupTid[g];
+          laneUuid[lane] = nextUuid();
+          track = Track.named(laneUuid[lane], thread + " (overlapping)").withParent(procUuid[p])
+              .withMergeKey(service + "/thread/" + l.groupTid[g] + "/" + thread);
+        }
+        w.describe(track, l.isThreadGroup(g) && laneIndex[lane] == 0 ? l.clockReference : -1);
+      }
+      if (options.inFlightCounters()) {
+        for (int p = 0; p < l.processCount(); p++) {
+          counterUuid[p] = nextUuid();
+          w.describe(Track.counter(counterUuid[p], COUNTER_NAME,
+                  Counter.named(COUNTER_UNIT).withYAxisShareKey(COUNTER_NAME))
+              .withParent(procUuid[p]));
+        }
+      }
+    }
+
+    private String describe(int p, List<Span> spans) {
+      HashSet<String> distinct = new HashSet<>();
+      for (Span s : spans) {
+        if (s.serviceInstance() != null) {
+          distinct.add(s.serviceInstance());
+        }
+      }
+      List<String> instances = sorted(distinct);
+      StringBuilder sb = new StringBuilder();
+      sb.append(l.procService[p]).append(": ").append(spans.size())
+          .append(spans.size() == 1 ? " span" : " spans");
+      if (!instances.isEmpty()) {
+        sb.append("; instances: ").append(String.join(", ", instances));
+      }
+      String versions = TimelineLayout.versions(spans);
+      if (!versions.isEmpty()) {
+        sb.append("; version: ").append(versions);
+      }
+      if (l.procNote[p] != null) {
+        sb.append("; ").append(l.procNote[p]);
+      }
+      if (l.request.part() > 0) {
+        sb.append("; request part ").append(l.request.part());
+      }
+      return sb.toString();
+    }
+
+    private void writeNotes() throws IOException {
+      if (l.request.notes().isEmpty()) {
+        return;
+      }
+      long uuid = nextUuid();
+      w.describe(Track.named(uuid, "request " + l.request.traceKey())
+          .withDescription("request-level notes of part " + l.request.part()));
+      for (Mark m : l.request.notes()) {
+        w.instant(uuid, l.clockReference, m.code(), EventArgs.builder()
+            .category("note")
+            .annotate(Annotation.of("detail", m.detail()))
+            .correlation(correlation)
+            .build());
+      }
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    private void inFlight(int p, int delta) {
+      if (!options.inFlightCounters()) {
+        return;
+      }
+      inFlight[p] += delta;
+      if (!dirty[p]) {
+        dirty[p] = true;
+        dirtyList[dirtyCount++] = p;
+      }
+    }
+
+    /**
+     * One value per service and timestamp, and only when it changed: begins and ends at the same
+     * instant (zero-duration spans, back-to-back calls) net out.
+     */
+    private void flushCounters(long ts) throws IOException {
+      for (int k = 0; k < dirtyCount; k++) {
+        int p = dirtyList[k];
+        dirty[p] = false;
+        if (inFlight[p] != written[p]) {
+          written[p] = inFlight[p];
+          w.counter(counterUuid[p], ts, inFlight[p]);
+        }
+      }
+      dirtyCount = 0;
+    }
+
+    // ------------------------------------------------------------------ slices
+
+    private EventArgs sliceArgs(int i) {
+      Span s = l.spans[i];
+      EventArgs.Builder b = EventArgs.builder().category(s.kind().category());
+      b.annotate(shared.computeIfAbsent(s.traceId(), v -> Annotation.interned("trace_id", v)));
+      b.annotate(Annotation.of("span_id", s.spanId()));
+      if (s.parentSpanId() != null) {
+        b.annotate(Annotation.of("parent_span_id", s.parentSpanId()));
+      }
+      b.annotate(STATUS[s.statusCode().ordinal()]);
+      if (s.statusMessage() != null) {
+        b.annotate(Annotation.of("status_message", s.statusMessage()));
+      }
+      if (s.serviceInstance() != null) {
+        b.annotate(instances.computeIfAbsent(s.serviceInstance(),
+            v -> Annotation.interned("service_instance", v)));
+      }
+      if (!s.attributes().isEmpty()) {
+        b.annotate(Annotation.dict("attributes", Annotation.fromAttributes(s.attributes())));
+      }
+      if (!s.resourceAttributes().isEmpty()) {
+        b.annotate(resourceCache.computeIfAbsent(s.resourceAttributes(),
+            r -> Annotation.dict("resource", interned(r))));
+      }
+      if (!s.links().isEmpty()) {
+        b.annotate(Annotation.array("links", links(s.links())));
+      }
+      List<Annotation> marks = marks(i);
+      if (!marks.isEmpty()) {
+        b.category("anomaly");
+        b.annotate(Annotation.dict("marks", marks));
+      }
+      for (int f = l.flowStart[i]; f < l.flowStart[i + 1]; f++) {
+        if (l.flowOutgoing[f]) {
+          b.flow(l.flowId[f]);
+        } else {
+          b.terminateFlow(l.flowId[f]);
+        }
+      }
+      return b.correlation(correlation).build();
+    }
+
+    /** Resource attributes repeat on every span of a service: string values are interned. */
+    private static List<Annotation> interned(List<Attribute> attributes) {
+      List<Annotation> out = new ArrayList<>(attributes.size());
+      for (Attribute a : attributes) {
+        out.add(a.value() instanceof AttributeValue.StringValue sv
+            ? Annotation.interned(a.key(), sv.value())
+            : Annotation.fromAttribute(a));
+      }
+      return out;
+    }
+
+    private static List<AnnotationValue> links(List<SpanLink> links) {
+      List<AnnotationValue> out = new ArrayList<>(links.size());
+      for (SpanLink link : links) {
+        List<Annotation> e = new ArrayList<>(3);
+        e.add(Annotation.of("trace_id", link.traceId()));
+        e.add(Annotation.of("span_id", link.spanId()));
+        if (!link.attributes().isEmpty()) {
+          e.add(Annotation.dict("attributes", Annotation.fromAttributes(link.attributes())));
+        }
+        out.add(new AnnotationValue.Dict(e));
+      }
+      return out;
+    }
+
+    /** The span's own marks plus what the mapping found; a repeated code gets a "#n" suffix. */
+    private List<Annotation> marks(int i) {
+      Span s = l.spans[i];
+      if (s.marks().isEmpty() && s.startNanos() >= 0 && s.endNanos() >= s.startNanos()
+          && !l.missingParent[i] && !l.selfParent[i] && !l.duplicateId[i]) {
+        return List.of(); // the common case, without allocating
+      }
+      List<Mark> all = new ArrayList<>(s.marks());
+      if (s.startNanos() < 0) {
+        all.add(new Mark("negative_timestamp", "start " + s.startNanos() + " shown at 0"));
+      }
+      if (s.endNanos() < s.startNanos()) {
+        all.add(new Mark("end_before_start", "end " + s.endNanos() + " is before start "
+            + s.startNanos() + "; shown with duration 0"));
+      }
+      if (l.missingParent[i]) {
+        all.add(new Mark("missing_parent", "parent " + s.parentSpanId()
+            + " is not in this trace part; shown as a root"));
+      }
+      if (l.selfParent[i]) {
+        all.add(new Mark("self_parent", "span " + s.spanId() + " names itself as parent; shown as a root"));
+      }
+      if (l.duplicateId[i]) {
+        all.add(new Mark("duplicate_span_id", "another span of this trace part has span id "
+            + s.spanId()));
+      }
+      if (all.isEmpty()) {
+        return List.of();
+      }
+      List<Annotation> out = new ArrayList<>(all.size());
+      Map<String, Integer> seen = new HashMap<>();
+      for (Mark m : all) {
+        int count = seen.merge(m.code(), 1, Integer::sum);
+        out.add(Annotation.of(count == 1 ? m.code() : m.code() + "#" + count, m.detail()));
+      }
+      return out;
+    }
+
+    // ------------------------------------------------------------------ instants
+
+    private void writeInstant(int k, long t) throws IOException {
+      int owner = l.instantOwner[k];
+      Span s = l.spans[owner];
+      SpanEvent event = s.events().get(l.instantEvent[k]);
+      EventArgs.Builder b = EventArgs.builder().category("event");
+      b.annotate(Annotation.of("span_id", s.spanId()));
+      List<Attribute> attributes = event.attributes();
+      if (event.name().equals("exception")) {
+        String text = stringAttribute(attributes, "exception.stacktrace");
+        StackTraces.ParsedStack stack = options.callstacks() && text != null
+            ? StackTraces.parse(text, options.maxStackFrames()) : null;
+        if (stack != null) {
+          List<Frame> frames = new ArrayList<>(stack.frames().size());
+          for (StackTraces.StackFrame f : stack.frames()) {
+            frames.add(Frame.of(f.display()));
+          }
+          b.callstack(new Callstack(frames));
+          List<Annotation> about = new ArrayList<>(3);
+          about.add(Annotation.interned("format", stack.format().name().toLowerCase(Locale.ROOT)));
+          if (!stack.causes().isEmpty()) {
+            List<AnnotationValue> causes = new ArrayList<>(stack.causes().size());
+            for (String c : stack.causes()) {
+              causes.add(new AnnotationValue.Str(c, false));
+            }
+            about.add(Annotation.array("causes", causes));
+          }
+          if (stack.droppedFrames() > 0) {
+            about.add(Annotation.of("frames_dropped", stack.droppedFrames()));
+          }
+          b.annotate(Annotation.dict("stack", about));
+          attributes = without(attributes, "exception.stacktrace");
+        } else if (text != null) {
+          b.annotate(Annotation.dict("stack", List.of(Annotation.interned("format", "unparsed"))));
+        }
+      }
+      if (event.timeNanos() < 0) {
+        b.annotate(Annotation.dict("marks", List.of(Annotation.of("negative_timestamp",
+            "event time " + event.timeNanos() + " shown at 0"))));
+      }
+      if (!attributes.isEmpty()) {
+        b.annotate(Annotation.dict("attributes", Annotation.fromAttributes(attributes)));
+      }
+      w.instant(laneUuid[l.lanes.laneOfSpan()[owner]], t, event.name(),
+          b.correlation(correlation).build());
+    }
+
+    private static String stringAttribute(List<Attribute> attributes, String key) {
+      for (Attribute a : attributes) {
+        if (a.key().equals(key) && a.value() instanceof AttributeValue.StringValue sv) {
+          return sv.value();
+        }
+      }
+      return null;
+    }
+
+    private static List<Attribute> without(List<Attribute> attributes, String key) {
+      List<Attribute> out = new ArrayList<>(attributes.size());
+      for (Attribute a : attributes) {
+        if (!a.key().equals(key)) {
+          out.add(a);
+        }
+      }
+      return out;
+    }
+  }
+}
