@@ -130,14 +130,16 @@ public final class SpanSanitizer {
     List<SpanLink> links = cleanLinks(raw.links(), sink);
     marks = sink.marks;
 
-    // The default rule needs only the trace id, so the span is built once; other rules look at
-    // the sanitised span (truncated attributes are what the archive will show).
+    // The default rule needs only the trace id, so the span is built once. Other rules read the
+    // key from the raw span: a key is an identifier, and truncating it (or dropping it with the
+    // attributes over the count limit) would merge distinct requests; the archive layout hashes
+    // keys too long for a path, so any length is safe there.
     boolean byTraceId = settings.keyRule() == TraceKeyRule.traceId();
     Span kept = new Span(traceId, spanId, parent, byTraceId ? traceId : null, raw.serviceName(),
         raw.serviceInstance(), raw.pid(), raw.tid(), raw.threadName(), raw.name(), raw.kind(),
         start, end, raw.statusCode(), raw.statusMessage(), attributes, events, links, resource,
         marks == null ? raw.marks() : marks);
-    return byTraceId ? kept : kept.withTraceKey(settings.keyRule().candidateKey(kept, headers));
+    return byTraceId ? kept : kept.withTraceKey(settings.keyRule().candidateKey(raw, headers));
   }
 
   private List<Attribute> limitCount(List<Attribute> attributes, MarkSink sink) {

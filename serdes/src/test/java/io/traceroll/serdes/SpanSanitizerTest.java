@@ -209,4 +209,18 @@ class SpanSanitizerTest {
     List<Attribute> attributes = List.of(Attribute.of("a", "b"));
     assertThat(kept(valid().attributes(attributes).build()).attributes()).isSameAs(attributes);
   }
+
+  @Test
+  void shouldTakeTheRequestKeyFromTheUntruncatedAttributeSoLongKeysStayDistinct() {
+    SpanSanitizer byRequestId = new SpanSanitizer(
+        TestSettings.fixedClock().withKeyRule(TraceKeyRule.attribute("request.id")));
+    String longKey = "k".repeat(10_239) + "a";
+    Span raw = valid().attributes(List.of(Attribute.of("request.id", longKey))).build();
+
+    SpanSanitizer.Outcome outcome = byRequestId.sanitize(raw, new RecordHeaders());
+
+    Span kept = ((SpanSanitizer.Kept) outcome).span();
+    assertThat(kept.traceKey()).isEqualTo(longKey);
+    assertThat(codes(kept)).contains("attribute_truncated"); // the shown value is still bounded
+  }
 }

@@ -2,6 +2,7 @@ package io.traceroll.topology.collect;
 
 import io.traceroll.archive.ArchiveLayout;
 import io.traceroll.archive.ArchiveStore;
+import io.traceroll.archive.TraceArchiver;
 import io.traceroll.span.Mark;
 import io.traceroll.span.Span;
 import io.traceroll.timeline.RequestTrace;
@@ -9,9 +10,7 @@ import io.traceroll.timeline.TimelineWriter;
 import io.traceroll.timeline.TraceSummary;
 import io.traceroll.topology.metrics.TracerollMetrics;
 import io.traceroll.topology.metrics.TracerollMetrics.CloseCause;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ public final class PartArchiver {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartArchiver.class);
 
-  private final ArchiveStore store;
+  private final TraceArchiver archiver;
   private final ArchiveLayout layout;
   private final TimelineWriter writer;
   private final Duration retryBudget;
@@ -38,7 +37,7 @@ public final class PartArchiver {
 
   public PartArchiver(ArchiveStore store, ArchiveLayout layout, TimelineWriter writer,
       Duration retryBudget, TracerollMetrics metrics) {
-    this.store = store;
+    this.archiver = new TraceArchiver(store, layout);
     this.layout = layout;
     this.writer = writer;
     this.retryBudget = retryBudget;
@@ -61,11 +60,9 @@ public final class PartArchiver {
     long backoffMs = 50;
     for (int attempt = 1; ; attempt++) {
       try {
-        long stored = store.put(objectKey, out -> {
-          try (OutputStream z = layout.compression().wrap(new KeepOpen(out))) {
-            summary[0] = writer.write(trace, z);
-          }
-        });
+        // through TraceArchiver: it writes the key sidecar first for keys too long for a path
+        long stored = archiver.writePart(traceKey, part.part(),
+            out -> summary[0] = writer.write(trace, out)).bytes();
         metrics.archiveSucceeded();
         TraceSummary s = summary[0];
         return new ArchivedPart(traceKey, part.part(), objectKey, s.startNanos(), s.endNanos(),
@@ -107,23 +104,6 @@ public final class PartArchiver {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** The store owns its stream: finishing the compression must not close it. */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }
