@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -250,7 +251,10 @@ public final class TracerollRunner implements AutoCloseable {
     }
     boolean drained = drain && drain();
     if (streams != null) {
-      if (!streams.close(STREAMS_CLOSE_TIMEOUT)) {
+      // leave the group on the way out: a replacement instance gets the partitions at once instead
+      // of after the session timeout (45 s) that a silent departure costs
+      if (!streams.close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
+          .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
         out.println("traceroll: WARNING Kafka Streams did not close within "
             + STREAMS_CLOSE_TIMEOUT.toSeconds() + " s");
       }

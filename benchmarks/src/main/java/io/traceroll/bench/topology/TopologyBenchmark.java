@@ -6,6 +6,7 @@ import io.traceroll.archive.fs.FileSystemArchiveStore;
 import io.traceroll.serdes.SpanFormat;
 import io.traceroll.serdes.otlp.OtlpEncoder;
 import io.traceroll.span.Span;
+import io.traceroll.span.TestSpans;
 import io.traceroll.topology.InputTopic;
 import io.traceroll.topology.TopologySettings;
 import io.traceroll.topology.TraceAssemblyTopology;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -133,11 +133,11 @@ public final class TopologyBenchmark {
   }
 
   private static List<byte[]> encode(int size, int total) {
-    SplittableRandom r = new SplittableRandom(42);
     List<byte[]> records = new ArrayList<>();
     List<Span> batch = new ArrayList<>(SPANS_PER_RECORD);
     for (int req = 0; req * size < total; req++) {
-      for (Span s : SyntheticRequests.request(req, Math.min(size, total - req * size), r)) {
+      // the realistic generator the mapping tests use: 12 services, fan-out, async, errors
+      for (Span s : TestSpans.request(Math.min(size, total - req * size), 42L + req)) {
         batch.add(s);
         if (batch.size() == SPANS_PER_RECORD) {
           records.add(OtlpEncoder.toProto(batch));

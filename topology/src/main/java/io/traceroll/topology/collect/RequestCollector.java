@@ -248,11 +248,17 @@ public final class RequestCollector implements Processor<String, Span, String, A
         list.add(spanReader.deserialize(Names.Store.SPANS, it.next().value));
       }
     }
-    if (list.size() != part.spanCount()) {
+    if (list.size() < part.spanCount()) {
       // only possible when span-retention was shorter than the part's life (misconfiguration or
       // an archive outage longer than the retention): archive what is left, loudly
       LOG.error("part {} of request {} has {} spans in state, expected {}: span retention too short",
           part.part(), key, list.size(), part.spanCount());
+    } else if (list.size() > part.spanCount()) {
+      // a replay without exactly-once appended some spans twice; the archive shows both copies
+      // (marked as duplicate span ids), nothing is lost
+      LOG.warn("part {} of request {} has {} spans in state, expected {}: replayed input "
+          + "(at-least-once processing) stored some spans twice", part.part(), key, list.size(),
+          part.spanCount());
     }
     ArchivedPart archived = archiver.archive(key, part, cause, list);
     if (archived == null) {
