@@ -17,7 +17,9 @@ public final class EventArgs {
 
   /** No categories, annotations, flows, correlation or callstack. */
   public static final EventArgs NONE = new EventArgs(List.of(), List.of(), new long[0],
-      new long[0], null, null);
+      new long[0], null, null, new long[0], new long[0]);
+
+  private static final long[] NO_IDS = new long[0];
 
   private final List<String> categories;
   private final List<Annotation> annotations;
@@ -25,9 +27,14 @@ public final class EventArgs {
   private final long[] terminatingFlowIds;
   private final Correlation correlation;
   private final Callstack callstack;
+  private final long[] counterTracks;
+  private final long[] counterValues;
 
   private EventArgs(List<String> categories, List<Annotation> annotations, long[] flowIds,
-      long[] terminatingFlowIds, Correlation correlation, Callstack callstack) {
+      long[] terminatingFlowIds, Correlation correlation, Callstack callstack,
+      long[] counterTracks, long[] counterValues) {
+    this.counterTracks = counterTracks;
+    this.counterValues = counterValues;
     this.categories = categories;
     this.annotations = annotations;
     this.flowIds = flowIds;
@@ -75,21 +82,38 @@ public final class EventArgs {
     return callstack;
   }
 
+  /** Counter values this event sets at its timestamp ({@link Builder#counterValue}). */
+  public int counterValueCount() {
+    return counterTracks.length;
+  }
+
+  public long counterTrack(int i) {
+    return counterTracks[i];
+  }
+
+  public long counterValue(int i) {
+    return counterValues[i];
+  }
+
   @Override
   public String toString() {
     return "EventArgs[categories=" + categories + ", annotations=" + annotations + ", flows="
         + Arrays.toString(flowIds) + ", terminating=" + Arrays.toString(terminatingFlowIds)
-        + ", correlation=" + correlation + ", callstack=" + callstack + "]";
+        + ", correlation=" + correlation + ", callstack=" + callstack + ", counterTracks="
+        + Arrays.toString(counterTracks) + ", counterValues=" + Arrays.toString(counterValues)
+        + "]";
   }
 
   /** Mutable, single-use builder. */
   public static final class Builder {
     private final List<String> categories = new ArrayList<>(2);
     private final List<Annotation> annotations = new ArrayList<>();
-    private long[] flows = new long[0];
-    private long[] terminating = new long[0];
+    private long[] flows = NO_IDS;
+    private long[] terminating = NO_IDS;
     private Correlation correlation;
     private Callstack callstack;
+    private long[] counterTracks = NO_IDS;
+    private long[] counterValues = NO_IDS;
 
     private Builder() {}
 
@@ -132,9 +156,25 @@ public final class EventArgs {
       return this;
     }
 
+    /**
+     * Sets counter track {@code trackUuid} to {@code value} at this event's timestamp, in this
+     * event's packet ({@code extra_counter_values}): the same as a {@link
+     * PerfettoWriter#counter} call at that instant, without a packet of its own.
+     */
+    public Builder counterValue(long trackUuid, long value) {
+      counterTracks = append(counterTracks, trackUuid);
+      counterValues = append(counterValues, value);
+      return this;
+    }
+
     public EventArgs build() {
-      return new EventArgs(List.copyOf(categories), List.copyOf(annotations), flows.clone(),
-          terminating.clone(), correlation, callstack);
+      // one EventArgs per slice: the common empty arrays are shared, not cloned
+      return new EventArgs(List.copyOf(categories), List.copyOf(annotations), copy(flows),
+          copy(terminating), correlation, callstack, copy(counterTracks), copy(counterValues));
+    }
+
+    private static long[] copy(long[] array) {
+      return array.length == 0 ? NO_IDS : array.clone();
     }
 
     private static long[] append(long[] array, long value) {

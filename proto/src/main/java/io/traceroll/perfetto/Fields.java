@@ -85,8 +85,12 @@ final class Fields {
     static final int TYPE = 9;
     static final int NAME_IID = 10;
     static final int TRACK_UUID = 11;
+    static final int EXTRA_COUNTER_VALUES = 12;
     static final int COUNTER_VALUE = 30;
+    static final int EXTRA_COUNTER_TRACK_UUIDS = 31;
     static final int DOUBLE_COUNTER_VALUE = 44;
+    static final int FLOW_IDS_OLD = 36;
+    static final int TERMINATING_FLOW_IDS_OLD = 42;
     static final int FLOW_IDS = 47;
     static final int TERMINATING_FLOW_IDS = 48;
     static final int CORRELATION_ID = 52;

@@ -1,34 +1,90 @@
 package io.traceroll.perfetto;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One interning index of a packet sequence: values get iids 1, 2, ... in order of first use, and
  * the values first used by the packet being built are remembered so that the packet can carry
  * their definitions ("interned data is emitted in the packet of first use").
+ *
+ * <p>Looked up for every category, name and annotation name of every event, so this is an
+ * open-addressing table of keys and primitive iids rather than a {@code HashMap<K, Long>}: no
+ * boxing, no entry nodes, and an identity comparison first (the same key object comes back
+ * event after event: constants and decoder-shared key strings).
  */
 final class Interner<K> {
-  private final Map<K, Long> ids = new HashMap<>();
+  private Object[] keys = new Object[64];
+  private long[] ids = new long[64];
+  private int size;
   private final List<K> fresh = new ArrayList<>();
   private long next = 1;
 
   /** The iid of {@code key}, defining it in the current packet if it is new. */
   long iid(K key) {
-    Long id = ids.get(key);
-    if (id != null) {
-      return id;
+    int mask = keys.length - 1;
+    int h = key.hashCode();
+    for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+      Object k = keys[i];
+      if (k == null) {
+        return assign(key, i);
+      }
+      if (k == key || k.equals(key)) {
+        return ids[i];
+      }
     }
-    long assigned = next++;
-    ids.put(key, assigned);
-    fresh.add(key);
-    return assigned;
   }
 
   boolean contains(K key) {
-    return ids.containsKey(key);
+    int mask = keys.length - 1;
+    for (int i = spread(key.hashCode()) & mask; ; i = (i + 1) & mask) {
+      Object k = keys[i];
+      if (k == null) {
+        return false;
+      }
+      if (k == key || k.equals(key)) {
+        return true;
+      }
+    }
+  }
+
+  private long assign(K key, int slot) {
+    long assigned = next++;
+    keys[slot] = key;
+    ids[slot] = assigned;
+    size++;
+    fresh.add(key);
+    if (2 * size > keys.length) {
+      grow();
+    }
+    return assigned;
+  }
+
+  private void grow() {
+    Object[] oldKeys = keys;
+    long[] oldIds = ids;
+    keys = new Object[oldKeys.length * 2];
+    ids = new long[oldKeys.length * 2];
+    int mask = keys.length - 1;
+    for (int j = 0; j < oldKeys.length; j++) {
+      Object k = oldKeys[j];
+      if (k != null) {
+        int i = spread(k.hashCode()) & mask;
+        while (keys[i] != null) {
+          i = (i + 1) & mask;
+        }
+        keys[i] = k;
+        ids[i] = oldIds[j];
+      }
+    }
+    Arrays.fill(oldKeys, null);
+  }
+
+  /** Records and strings of similar text hash to neighbours; linear probing needs spread. */
+  private static int spread(int h) {
+    int x = h * 0x9E3779B9;
+    return x ^ (x >>> 16);
   }
 
   /** Whether the current packet defines entries of this index. */
@@ -58,6 +114,6 @@ final class Interner<K> {
   }
 
   int size() {
-    return ids.size();
+    return size;
   }
 }

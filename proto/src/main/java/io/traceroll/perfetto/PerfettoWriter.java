@@ -37,6 +37,12 @@ import java.util.Objects;
  * trace_packet_defaults.timestamp_clock_id = 64}: each timestamp is then the delta to the previous
  * packet's, as Chrome's track events encode them.
  *
+ * <p><b>Size.</b> Flow ids below 2^56 go in the varint fields {@code flow_ids_old} / {@code
+ * terminating_flow_ids_old} (1-2 bytes for the small ids callers allocate, against 8 as fixed64;
+ * trace processor reads them as {@code flow_ids} when those are absent), and counter values may
+ * ride on a slice or instant ({@link EventArgs.Builder#counterValue}, {@code
+ * extra_counter_values}) instead of a packet of their own.
+ *
  * <p><b>Misuse is rejected</b> with an exception before anything is written: events on a track
  * not yet described, a parent described after its child, a track re-described differently, END
  * without an open BEGIN on that track, counter values on a non-counter track or slices on a
@@ -47,7 +53,17 @@ public final class PerfettoWriter implements Closeable, Flushable {
   private static final int PACKET_TAG = (Fields.TRACE_PACKET << 3) | 2;
 
   private final OutputStream sink;
-  private final CodedOutputStream out;
+
+  /**
+   * Packets are encoded into this array and handed to the sink a chunk at a time. Every packet's
+   * size is known before its first byte, so a packet never straddles two chunks and the encoder
+   * is protobuf's array encoder, which is markedly cheaper per field than its stream encoder (no
+   * space check per write). A packet larger than the chunk gets an array of its own size.
+   */
+  private static final int CHUNK = 16 * 1024;
+  private byte[] chunk = new byte[CHUNK];
+  private CodedOutputStream out = CodedOutputStream.newInstance(chunk);
+  private long drainedBytes;
   private final int sequenceId;
 
   /**
@@ -120,7 +136,6 @@ public final class PerfettoWriter implements Closeable, Flushable {
     if (trustedPacketSequenceId <= 0) {
       throw new IllegalArgumentException("sequence id must be positive (0 is untrusted)");
     }
-    this.out = CodedOutputStream.newInstance(out, 16 * 1024);
     this.sequenceId = trustedPacketSequenceId;
   }
 
@@ -262,7 +277,7 @@ public final class PerfettoWriter implements Closeable, Flushable {
 
   /** Bytes handed to the stream or buffered so far. */
   public long bytesWritten() {
-    return out.getTotalBytesWritten();
+    return drainedBytes + out.getTotalBytesWritten();
   }
 
   /**
@@ -331,8 +346,23 @@ public final class PerfettoWriter implements Closeable, Flushable {
   /** Pushes buffered bytes to the underlying stream (and flushes it). */
   @Override
   public void flush() throws IOException {
-    out.flush();
+    drain(0);
     sink.flush();
+  }
+
+  /** Hands the encoded bytes to the sink and starts a chunk with room for {@code next} bytes. */
+  private void drain(int next) throws IOException {
+    int used = out.getTotalBytesWritten();
+    if (used > 0) {
+      sink.write(chunk, 0, used);
+      drainedBytes += used;
+    }
+    if (chunk.length < next) {
+      chunk = new byte[next];
+    } else if (chunk.length > CHUNK && next <= CHUNK) {
+      chunk = new byte[CHUNK]; // a one-off huge packet does not pin a huge array
+    }
+    out = CodedOutputStream.newInstance(chunk);
   }
 
   /** Flushes and closes the underlying stream. Open slices are left open, as in a live trace. */
@@ -374,6 +404,10 @@ public final class PerfettoWriter implements Closeable, Flushable {
   private void beginPacket(int size) throws IOException {
     if (closed) {
       throw new IllegalStateException("writer is closed");
+    }
+    int total = 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+    if (out.spaceLeft() < total) {
+      drain(total);
     }
     out.writeUInt32NoTag(PACKET_TAG);
     out.writeUInt32NoTag(size);
@@ -553,6 +587,10 @@ public final class PerfettoWriter implements Closeable, Flushable {
   private void trackEvent(int type, long trackUuid, long ts, String name, EventArgs args)
       throws IOException {
     Objects.requireNonNull(args, "args");
+    int counterValues = args.counterValueCount();
+    for (int i = 0; i < counterValues; i++) {
+      requireCounterTrack(args.counterTrack(i));
+    }
     start();
     long wireTs = wireTimestamp(ts);
     // Pass 1: intern (remembering what this packet must define) and size everything.
@@ -582,7 +620,21 @@ public final class PerfettoWriter implements Closeable, Flushable {
       usesIids = true;
     }
     eventSize += 1 + CodedOutputStream.computeUInt64SizeNoTag(trackUuid);
-    eventSize += 10 * (args.flowIdCount() + args.terminatingFlowIdCount());
+    for (int i = 0; i < counterValues; i++) {
+      eventSize += 1 + CodedOutputStream.computeInt64SizeNoTag(args.counterValue(i))
+          + 2 + CodedOutputStream.computeUInt64SizeNoTag(args.counterTrack(i));
+    }
+    int flows = args.flowIdCount();
+    int terminating = args.terminatingFlowIdCount();
+    boolean varintFlows = flows > 0 && fitsVarint(args, false);
+    boolean varintTerminating = terminating > 0 && fitsVarint(args, true);
+    for (int i = 0; i < flows; i++) {
+      eventSize += 2 + (varintFlows ? CodedOutputStream.computeUInt64SizeNoTag(args.flowId(i)) : 8);
+    }
+    for (int i = 0; i < terminating; i++) {
+      eventSize += 2 + (varintTerminating
+          ? CodedOutputStream.computeUInt64SizeNoTag(args.terminatingFlowId(i)) : 8);
+    }
     Correlation correlation = args.correlation();
     long correlationIid = 0;
     if (correlation instanceof Correlation.Id id) {
@@ -629,11 +681,32 @@ public final class PerfettoWriter implements Closeable, Flushable {
       out.writeUInt64(Fields.Event.NAME_IID, nameIid);
     }
     out.writeUInt64(Fields.Event.TRACK_UUID, trackUuid);
-    for (int i = 0; i < args.flowIdCount(); i++) {
-      out.writeFixed64(Fields.Event.FLOW_IDS, args.flowId(i));
+    for (int i = 0; i < counterValues; i++) {
+      out.writeInt64(Fields.Event.EXTRA_COUNTER_VALUES, args.counterValue(i));
     }
-    for (int i = 0; i < args.terminatingFlowIdCount(); i++) {
-      out.writeFixed64(Fields.Event.TERMINATING_FLOW_IDS, args.terminatingFlowId(i));
+    for (int i = 0; i < counterValues; i++) {
+      out.writeUInt64(Fields.Event.EXTRA_COUNTER_TRACK_UUIDS, args.counterTrack(i));
+    }
+    // field order on the wire: 36, 42 (varint forms) before 47, 48 (fixed64 forms)
+    if (varintFlows) {
+      for (int i = 0; i < flows; i++) {
+        out.writeUInt64(Fields.Event.FLOW_IDS_OLD, args.flowId(i));
+      }
+    }
+    if (varintTerminating) {
+      for (int i = 0; i < terminating; i++) {
+        out.writeUInt64(Fields.Event.TERMINATING_FLOW_IDS_OLD, args.terminatingFlowId(i));
+      }
+    }
+    if (!varintFlows) {
+      for (int i = 0; i < flows; i++) {
+        out.writeFixed64(Fields.Event.FLOW_IDS, args.flowId(i));
+      }
+    }
+    if (!varintTerminating) {
+      for (int i = 0; i < terminating; i++) {
+        out.writeFixed64(Fields.Event.TERMINATING_FLOW_IDS, args.terminatingFlowId(i));
+      }
     }
     if (correlation instanceof Correlation.Id id) {
       out.writeUInt64(Fields.Event.CORRELATION_ID, id.value());
@@ -654,6 +727,22 @@ public final class PerfettoWriter implements Closeable, Flushable {
       out.writeUInt32(Fields.Packet.SEQUENCE_FLAGS, Fields.Packet.SEQ_NEEDS_INCREMENTAL_STATE);
     }
     commitInterned();
+  }
+
+  /**
+   * Whether an event's flow ids (or terminating ones) go in the varint field: when each id is
+   * below 2^56, i.e. no longer than its fixed64 form. One form per list, since trace processor
+   * reads the fixed64 list if present and the varint list only otherwise.
+   */
+  private static boolean fitsVarint(EventArgs args, boolean terminating) {
+    int n = terminating ? args.terminatingFlowIdCount() : args.flowIdCount();
+    for (int i = 0; i < n; i++) {
+      long id = terminating ? args.terminatingFlowId(i) : args.flowId(i);
+      if ((id >>> 56) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---- debug annotations (two passes over our own tree)

@@ -16,6 +16,7 @@ import io.traceroll.span.AttributeValue;
 import io.traceroll.span.Mark;
 import io.traceroll.span.Span;
 import io.traceroll.span.SpanEvent;
+import io.traceroll.span.SpanKind;
 import io.traceroll.span.SpanLink;
 import io.traceroll.span.StatusCode;
 import java.io.IOException;
@@ -36,7 +37,8 @@ import java.util.Objects;
  * <p>Layout: each service (per pid) is a process track; its spans go on "lane" child tracks packed
  * so slices strictly nest on each lane ({@link LanePacker}), merged visually by a per-service key
  * and ordered chronologically; spans carrying a thread go on that thread's track (overflow lanes
- * beside it). A per-service counter shows in-flight spans. Parent/child edges between tracks and
+ * beside it). A per-service counter shows in-flight spans; its values ride on the service's
+ * slice packets (one value per service and timestamp, only when it changed). Parent/child edges between tracks and
  * span links become flows; span events become instants, exception stack traces interned callstacks.
  *
  * <p>Determinism: spans are written in {@link CanonicalOrder}; the sequence id is a hash of trace
@@ -136,15 +138,19 @@ public final class TimelineWriter {
     private final long[] counterUuid;
     private final int[] inFlight;
     private final int[] written; // last value written per counter track; tracks start at 0
-    private final boolean[] dirty;
-    private final int[] dirtyList;
-    private int dirtyCount;
     private final Correlation correlation;
+    // SpanKind.category() lower-cases anew on every call: a fresh String to hash per slice
+    private static final String[] CATEGORY = Arrays.stream(SpanKind.values())
+        .map(SpanKind::category).toArray(String[]::new);
     private static final Annotation[] STATUS = Arrays.stream(StatusCode.values())
         .map(c -> Annotation.interned("status", c.name())).toArray(Annotation[]::new);
 
     // immutable annotations repeated on many slices, built once per write
     private final Map<List<Attribute>, Annotation> resourceCache = new HashMap<>();
+    // Front of resourceCache: the last resource list seen per process. Each span has its own
+    // (equal) list, and hashing a whole list per span was 10% of encoding time.
+    private final List<?>[] lastResource;
+    private final Annotation[] lastResourceAnnotation;
     private final Map<String, Annotation> shared = new HashMap<>();
     private final Map<String, Annotation> instances = new HashMap<>();
     private long tracks;
@@ -157,9 +163,9 @@ public final class TimelineWriter {
       this.counterUuid = new long[layout.processCount()];
       this.inFlight = new int[layout.processCount()];
       this.written = new int[layout.processCount()];
-      this.dirty = new boolean[layout.processCount()];
-      this.dirtyList = new int[layout.processCount()];
       this.correlation = correlationOf(layout.request.traceKey());
+      this.lastResource = new List<?>[layout.processCount()];
+      this.lastResourceAnnotation = new Annotation[layout.processCount()];
     }
 
     private static Correlation correlationOf(String key) {
@@ -186,27 +192,44 @@ public final class TimelineWriter {
     void emit() throws IOException {
       describeTracks();
       writeNotes();
-      long ts = Long.MIN_VALUE;
-      for (int ev : l.events) {
+      int[] events = l.events;
+      boolean[] settles = options.inFlightCounters() ? settlingEvents() : null;
+      for (int k = 0; k < events.length; k++) {
+        int ev = events[k];
         int i = EventSchedule.index(ev);
         int type = EventSchedule.type(ev);
-        long t = type == EventSchedule.BEGIN ? l.start[i]
-            : type == EventSchedule.END ? l.end[i] : l.instantTime[i];
-        if (t != ts) {
-          flushCounters(ts);
-          ts = t;
-        }
+        long t = time(ev);
         if (type == EventSchedule.BEGIN) {
-          w.beginSlice(laneUuid[l.lanes.laneOfSpan()[i]], t, l.spans[i].name(), sliceArgs(i));
-          inFlight(l.processOf[i], +1);
+          inFlight[l.processOf[i]]++;
+          EventArgs.Builder b = sliceArgs(i);
+          counterValue(b, settles, k, l.processOf[i]);
+          w.beginSlice(laneUuid[l.lanes.laneOfSpan()[i]], t, l.spans[i].name(), b.build());
         } else if (type == EventSchedule.END) {
-          w.endSlice(laneUuid[l.lanes.laneOfSpan()[i]], t);
-          inFlight(l.processOf[i], -1);
+          int p = l.processOf[i];
+          inFlight[p]--;
+          EventArgs.Builder b = null;
+          if (settles != null && settles[k] && inFlight[p] != written[p]) {
+            b = EventArgs.builder();
+            counterValue(b, settles, k, p);
+          }
+          w.endSlice(laneUuid[l.lanes.laneOfSpan()[i]], t, b == null ? EventArgs.NONE : b.build());
         } else {
-          writeInstant(i, t);
+          writeInstant(i, t, settles, k);
         }
       }
-      flushCounters(ts);
+    }
+
+    private long time(int ev) {
+      int i = EventSchedule.index(ev);
+      int type = EventSchedule.type(ev);
+      return type == EventSchedule.BEGIN ? l.start[i]
+          : type == EventSchedule.END ? l.end[i] : l.instantTime[i];
+    }
+
+    private int processOfEvent(int ev) {
+      int i = EventSchedule.index(ev);
+      return EventSchedule.type(ev) == EventSchedule.INSTANT ? l.processOf[l.instantOwner[i]]
+          : l.processOf[i];
     }
 
     // ------------------------------------------------------------------ tracks
@@ -304,57 +327,62 @@ public final class TimelineWriter {
 
     // ------------------------------------------------------------------ counters
 
-    private void inFlight(int p, int delta) {
-      if (!options.inFlightCounters()) {
-        return;
+    /**
+     * Marks, per event, whether it is its service's last event at its timestamp: the counter
+     * value rides on that event's packet ({@code extra_counter_values}, ~2 gzip'd bytes per
+     * value less than a counter packet of its own), so there is one value per service and
+     * timestamp, and begins and ends at the same instant (zero-duration spans, back-to-back
+     * calls) net out.
+     */
+    private boolean[] settlingEvents() {
+      int[] events = l.events;
+      boolean[] settles = new boolean[events.length];
+      long[] nextTime = new long[l.processCount()];
+      Arrays.fill(nextTime, Long.MIN_VALUE); // event times are clamped to >= 0
+      for (int k = events.length - 1; k >= 0; k--) {
+        int p = processOfEvent(events[k]);
+        long t = time(events[k]);
+        settles[k] = nextTime[p] != t;
+        nextTime[p] = t;
       }
-      inFlight[p] += delta;
-      if (!dirty[p]) {
-        dirty[p] = true;
-        dirtyList[dirtyCount++] = p;
-      }
+      return settles;
     }
 
-    /**
-     * One value per service and timestamp, and only when it changed: begins and ends at the same
-     * instant (zero-duration spans, back-to-back calls) net out.
-     */
-    private void flushCounters(long ts) throws IOException {
-      for (int k = 0; k < dirtyCount; k++) {
-        int p = dirtyList[k];
-        dirty[p] = false;
-        if (inFlight[p] != written[p]) {
-          written[p] = inFlight[p];
-          w.counter(counterUuid[p], ts, inFlight[p]);
-        }
+    /** Adds the service's in-flight count to event k if it settles the count and it changed. */
+    private void counterValue(EventArgs.Builder b, boolean[] settles, int k, int p) {
+      if (settles != null && settles[k] && inFlight[p] != written[p]) {
+        written[p] = inFlight[p];
+        b.counterValue(counterUuid[p], inFlight[p]);
       }
-      dirtyCount = 0;
     }
 
     // ------------------------------------------------------------------ slices
 
-    private EventArgs sliceArgs(int i) {
+    private EventArgs.Builder sliceArgs(int i) {
       Span s = l.spans[i];
-      EventArgs.Builder b = EventArgs.builder().category(s.kind().category());
+      EventArgs.Builder b = EventArgs.builder().category(CATEGORY[s.kind().ordinal()]);
+      // Per-service constants first and adjacent (gzip covers them with one back-reference to the
+      // service's previous slice), then what varies per span.
       b.annotate(shared.computeIfAbsent(s.traceId(), v -> Annotation.interned("trace_id", v)));
-      b.annotate(Annotation.of("span_id", s.spanId()));
-      if (s.parentSpanId() != null) {
-        b.annotate(Annotation.of("parent_span_id", s.parentSpanId()));
-      }
       b.annotate(STATUS[s.statusCode().ordinal()]);
-      if (s.statusMessage() != null) {
-        b.annotate(Annotation.of("status_message", s.statusMessage()));
-      }
       if (s.serviceInstance() != null) {
         b.annotate(instances.computeIfAbsent(s.serviceInstance(),
             v -> Annotation.interned("service_instance", v)));
       }
+      if (!s.resourceAttributes().isEmpty()) {
+        b.annotate(resource(i));
+      }
+      // Span ids are interned: a span's id is defined once, and its children's parent_span_id
+      // (and its events' span_id) become a 2-3 byte iid instead of 16 hex digits.
+      b.annotate(Annotation.of("span_id", s.spanId()));
+      if (s.parentSpanId() != null) {
+        b.annotate(Annotation.of("parent_span_id", s.parentSpanId()));
+      }
+      if (s.statusMessage() != null) {
+        b.annotate(Annotation.of("status_message", s.statusMessage()));
+      }
       if (!s.attributes().isEmpty()) {
         b.annotate(Annotation.dict("attributes", Annotation.fromAttributes(s.attributes())));
-      }
-      if (!s.resourceAttributes().isEmpty()) {
-        b.annotate(resourceCache.computeIfAbsent(s.resourceAttributes(),
-            r -> Annotation.dict("resource", interned(r))));
       }
       if (!s.links().isEmpty()) {
         b.annotate(Annotation.array("links", links(s.links())));
@@ -371,7 +399,19 @@ public final class TimelineWriter {
           b.terminateFlow(l.flowId[f]);
         }
       }
-      return b.correlation(correlation).build();
+      return b.correlation(correlation);
+    }
+
+    private Annotation resource(int i) {
+      int p = l.processOf[i];
+      List<Attribute> r = l.spans[i].resourceAttributes();
+      List<?> last = lastResource[p];
+      if (last != r && !r.equals(last)) {
+        lastResource[p] = r;
+        lastResourceAnnotation[p] = resourceCache.computeIfAbsent(r,
+            k -> Annotation.dict("resource", interned(k)));
+      }
+      return lastResourceAnnotation[p];
     }
 
     /** Resource attributes repeat on every span of a service: string values are interned. */
@@ -389,8 +429,8 @@ public final class TimelineWriter {
       List<AnnotationValue> out = new ArrayList<>(links.size());
       for (SpanLink link : links) {
         List<Annotation> e = new ArrayList<>(3);
-        e.add(Annotation.of("trace_id", link.traceId()));
-        e.add(Annotation.of("span_id", link.spanId()));
+        e.add(Annotation.interned("trace_id", link.traceId()));
+        e.add(Annotation.interned("span_id", link.spanId()));
         if (!link.attributes().isEmpty()) {
           e.add(Annotation.dict("attributes", Annotation.fromAttributes(link.attributes())));
         }
@@ -439,7 +479,7 @@ public final class TimelineWriter {
 
     // ------------------------------------------------------------------ instants
 
-    private void writeInstant(int k, long t) throws IOException {
+    private void writeInstant(int k, long t, boolean[] settles, int eventIndex) throws IOException {
       int owner = l.instantOwner[k];
       Span s = l.spans[owner];
       SpanEvent event = s.events().get(l.instantEvent[k]);
@@ -481,6 +521,7 @@ public final class TimelineWriter {
       if (!attributes.isEmpty()) {
         b.annotate(Annotation.dict("attributes", Annotation.fromAttributes(attributes)));
       }
+      counterValue(b, settles, eventIndex, l.processOf[owner]);
       w.instant(laneUuid[l.lanes.laneOfSpan()[owner]], t, event.name(),
           b.correlation(correlation).build());
     }

@@ -239,11 +239,39 @@ class PerfettoWriterInteropTest {
                     .setPointerValue(0xdead))
                 .addDebugAnnotations(attributes)
                 .setType(TrackEvent.Type.TYPE_SLICE_BEGIN).setNameIid(1).setTrackUuid(50)
-                .addFlowIds(0xABCDL).addFlowIds(-2L).addTerminatingFlowIds(99)
+                // -2 needs the fixed64 form, so the whole list takes it; 99 alone is a varint
+                .addFlowIds(0xABCDL).addFlowIds(-2L).addTerminatingFlowIdsOld(99)
                 .setCorrelationId(42))
             .setInternedData(interned)
             .setSequenceFlags(TracePacket.SequenceFlags.SEQ_NEEDS_INCREMENTAL_STATE_VALUE)
             .build()));
+  }
+
+  @Test
+  @SuppressWarnings("deprecation")
+  void shouldWriteFlowIdsBelowTwoToTheFiftySixAsVarints() throws IOException {
+    writer.describe(Track.named(55, "lane"));
+    long largestVarint = (1L << 56) - 1;
+    writer.instant(55, T0, "hop", EventArgs.builder()
+        .flow(1).flow(300).terminateFlow(largestVarint).build());
+    writer.instant(55, T0 + 1, "hop", EventArgs.builder()
+        .flow(largestVarint + 1).terminateFlow(7).build());
+
+    int needs = TracePacket.SequenceFlags.SEQ_NEEDS_INCREMENTAL_STATE_VALUE;
+    assertThat(written()).isEqualTo(expected(clockSnapshot(),
+        descriptor(TrackDescriptor.newBuilder().setUuid(55).setName("lane")),
+        packet().setTimestamp(T0)
+            .setTrackEvent(TrackEvent.newBuilder()
+                .setType(TrackEvent.Type.TYPE_INSTANT).setNameIid(1).setTrackUuid(55)
+                .addFlowIdsOld(1).addFlowIdsOld(300).addTerminatingFlowIdsOld(largestVarint))
+            .setInternedData(InternedData.newBuilder()
+                .addEventNames(EventName.newBuilder().setIid(1).setName("hop")))
+            .setSequenceFlags(needs).build(),
+        packet().setTimestamp(T0 + 1)
+            .setTrackEvent(TrackEvent.newBuilder()
+                .setType(TrackEvent.Type.TYPE_INSTANT).setNameIid(1).setTrackUuid(55)
+                .addTerminatingFlowIdsOld(7).addFlowIds(largestVarint + 1))
+            .setSequenceFlags(needs).build()));
   }
 
   @Test
@@ -304,6 +332,37 @@ class PerfettoWriterInteropTest {
   }
 
   @Test
+  void shouldCarryCounterValuesInTheEventPacketAsExtraCounterValues() throws IOException {
+    writer.describe(Track.named(75, "lane"));
+    writer.describe(Track.counter(76, "in flight", Counter.plain()));
+    writer.describe(Track.counter(77, "queued", Counter.plain()));
+    writer.beginSlice(75, T0, "op", EventArgs.builder()
+        .counterValue(76, 3).counterValue(77, -1).build());
+    writer.endSlice(75, T0 + 2, EventArgs.builder().counterValue(76, 2).build());
+
+    assertThat(written()).isEqualTo(expected(clockSnapshot(),
+        descriptor(TrackDescriptor.newBuilder().setUuid(75).setName("lane")),
+        descriptor(TrackDescriptor.newBuilder().setUuid(76).setName("in flight")
+            .setCounter(CounterDescriptor.getDefaultInstance())),
+        descriptor(TrackDescriptor.newBuilder().setUuid(77).setName("queued")
+            .setCounter(CounterDescriptor.getDefaultInstance())),
+        packet().setTimestamp(T0)
+            .setTrackEvent(TrackEvent.newBuilder()
+                .setType(TrackEvent.Type.TYPE_SLICE_BEGIN).setNameIid(1).setTrackUuid(75)
+                .addExtraCounterValues(3).addExtraCounterValues(-1)
+                .addExtraCounterTrackUuids(76).addExtraCounterTrackUuids(77))
+            .setInternedData(InternedData.newBuilder()
+                .addEventNames(EventName.newBuilder().setIid(1).setName("op")))
+            .setSequenceFlags(TracePacket.SequenceFlags.SEQ_NEEDS_INCREMENTAL_STATE_VALUE)
+            .build(),
+        packet().setTimestamp(T0 + 2)
+            .setTrackEvent(TrackEvent.newBuilder()
+                .setType(TrackEvent.Type.TYPE_SLICE_END).setTrackUuid(75)
+                .addExtraCounterValues(2).addExtraCounterTrackUuids(76))
+            .build()));
+  }
+
+  @Test
   void shouldReplaceUnpairedSurrogatesByTheReplacementCharacter() throws IOException {
     writer.describe(Track.named(80, "bad \uD800 name"));
     writer.instant(80, T0, "x\uDC00y", EventArgs.builder()
@@ -340,6 +399,12 @@ class PerfettoWriterInteropTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> writer.instant(91, T0, "x"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> writer.instant(90, T0, "x",
+        EventArgs.builder().counterValue(90, 1).build()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> writer.instant(90, T0, "x",
+        EventArgs.builder().counterValue(12345, 1).build()))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> writer.describe(Track.named(90, "other")))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> writer.describe(Track.named(92, "orphan").withParent(12345)))

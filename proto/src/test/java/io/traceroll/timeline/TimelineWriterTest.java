@@ -387,6 +387,24 @@ class TimelineWriterTest {
             org.assertj.core.groups.Tuple.tuple(T + 100, 1.0), org.assertj.core.groups.Tuple.tuple(T + 120, 0.0));
   }
 
+  @Test
+  void shouldWriteOneInFlightValuePerServiceAndInstantOnlyWhenItChanges() {
+    List<Span> spans = List.of(span("cart", "a", null, T, T + 50),
+        span("cart", "b", null, T + 50, T + 80), span("cart", "c", null, T + 80, T + 80),
+        span("cart", "d", null, T + 90, T + 100), span("cart", "e", null, T + 90, T + 95));
+
+    CheckedTrace trace = check(spans);
+
+    CheckedTrack counter = trace.children(processOf(trace, slice(trace, "a")).uuid()).stream()
+        .filter(t -> t.kind() == CheckedTrack.Kind.COUNTER).findFirst().orElseThrow();
+    // T+50: a ends as b begins (nets out); T+80: b ends, c begins and ends; T+90: two begins
+    assertThat(trace.countersOn(counter.uuid())).extracting(CheckedCounter::ts, CheckedCounter::value)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(T, 1.0), org.assertj.core.groups.Tuple.tuple(T + 80, 0.0),
+            org.assertj.core.groups.Tuple.tuple(T + 90, 2.0), org.assertj.core.groups.Tuple.tuple(T + 95, 1.0),
+            org.assertj.core.groups.Tuple.tuple(T + 100, 0.0));
+  }
+
   // ------------------------------------------------------------------ broken spans
 
   @Test

@@ -246,7 +246,7 @@ public final class TraceChecker {
   private record Event(int index, String where, boolean hasTs, long ts, TrackEvent.Type type,
       long track, String name, List<String> categories, Map<String, Object> args,
       List<Long> flows, List<Long> terminating, String correlation, List<String> callstack,
-      Double counterValue) {}
+      Double counterValue, List<Long> extraCounterTracks, List<Long> extraCounterValues) {}
 
   /**
    * A packet timestamp in epoch ns: as is on the trace clock, or resolved through the sequence's
@@ -331,8 +331,21 @@ public final class TraceChecker {
     Double counter = e.hasCounterValue() ? Double.valueOf(e.getCounterValue())
         : e.hasDoubleCounterValue() ? Double.valueOf(e.getDoubleCounterValue()) : null;
     return new Event(index, r.where, p.hasTimestamp(), ts, e.getType(),
-        e.getTrackUuid(), name, categories, args, e.getFlowIdsList(),
-        e.getTerminatingFlowIdsList(), correlation, callstack, counter);
+        e.getTrackUuid(), name, categories, args, flowIds(e), terminatingFlowIds(e),
+        correlation, callstack, counter, e.getExtraCounterTrackUuidsList(),
+        e.getExtraCounterValuesList());
+  }
+
+  /** As trace processor (MaybeParseTrackEventFlows): the fixed64 ids if any, else the varints. */
+  @SuppressWarnings("deprecation")
+  private static List<Long> flowIds(TrackEvent e) {
+    return e.getFlowIdsCount() > 0 ? e.getFlowIdsList() : e.getFlowIdsOldList();
+  }
+
+  @SuppressWarnings("deprecation")
+  private static List<Long> terminatingFlowIds(TrackEvent e) {
+    return e.getTerminatingFlowIdsCount() > 0 ? e.getTerminatingFlowIdsList()
+        : e.getTerminatingFlowIdsOldList();
   }
 
   /**
@@ -413,6 +426,28 @@ public final class TraceChecker {
 
   private record FlowPoint(long ts, int index, long id, boolean terminating, int slice) {}
 
+  /**
+   * Counter values carried by a slice or instant, as trace processor's ParseExtraCounterValues
+   * (track_event_parser.cc): value i belongs to track uuid i, which must be a counter track.
+   */
+  private void extraCounters(Event e, List<CheckedCounter> counters) {
+    if (e.extraCounterValues().size() > e.extraCounterTracks().size()) {
+      violations.add(e.where() + ": " + e.extraCounterValues().size()
+          + " extra counter values for " + e.extraCounterTracks().size() + " track uuids");
+      return;
+    }
+    for (int i = 0; i < e.extraCounterValues().size(); i++) {
+      long uuid = e.extraCounterTracks().get(i);
+      TrackDescriptor counter = descriptors.get(uuid);
+      if (counter == null || !counter.hasCounter()) {
+        violations.add(e.where() + ": extra counter value on track " + uuid
+            + " which is not a described counter track");
+        return;
+      }
+      counters.add(new CheckedCounter(uuid, e.ts(), e.extraCounterValues().get(i)));
+    }
+  }
+
   private void buildEvents(List<CheckedCounter> counters, List<CheckedSlice> slices,
       List<FlowPoint> flowPoints) {
     Map<Long, List<Event>> byTrack = new LinkedHashMap<>();
@@ -438,6 +473,7 @@ public final class TraceChecker {
       } else if (e.type() == TrackEvent.Type.TYPE_UNSPECIFIED) {
         violations.add(e.where() + ": track event without a type");
       } else {
+        extraCounters(e, counters);
         byTrack.computeIfAbsent(e.track(), k -> new ArrayList<>()).add(e);
       }
     }

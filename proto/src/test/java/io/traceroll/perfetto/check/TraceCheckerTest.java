@@ -288,6 +288,39 @@ class TraceCheckerTest {
   }
 
   @Test
+  void shouldModelExtraCounterValuesAsCounterValuesAtTheEventTimestamp() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PerfettoWriter w = new PerfettoWriter(out, SEQ)) {
+      w.describe(Track.named(1, "lane"));
+      w.describe(Track.counter(2, "in flight", Counter.plain()));
+      w.beginSlice(1, 100, "a", EventArgs.builder().counterValue(2, 1).build());
+      w.instant(1, 150, "mark", EventArgs.builder().counterValue(2, 5).build());
+      w.endSlice(1, 200, EventArgs.builder().counterValue(2, 0).build());
+    }
+    CheckedTrace trace = TraceChecker.check(out.toByteArray());
+
+    assertThat(trace.countersOn(2)).containsExactly(new CheckedCounter(2, 100, 1),
+        new CheckedCounter(2, 150, 5), new CheckedCounter(2, 200, 0));
+    assertThat(trace.sliceNamed("a").dur()).isEqualTo(100);
+  }
+
+  @Test
+  void shouldRejectAnExtraCounterValueForATrackThatIsNotACounter() {
+    assertViolation(trace(start(), track(1, "t"), packet().setTimestamp(10).setTrackEvent(
+        TrackEvent.newBuilder().setType(TrackEvent.Type.TYPE_INSTANT).setTrackUuid(1)
+            .addExtraCounterValues(3).addExtraCounterTrackUuids(1)).build()),
+        "extra counter value on track 1 which is not a described counter track");
+  }
+
+  @Test
+  void shouldRejectMoreExtraCounterValuesThanTrackUuids() {
+    assertViolation(trace(start(), track(1, "t"), packet().setTimestamp(10).setTrackEvent(
+        TrackEvent.newBuilder().setType(TrackEvent.Type.TYPE_INSTANT).setTrackUuid(1)
+            .addExtraCounterValues(3)).build()),
+        "1 extra counter values for 0 track uuids");
+  }
+
+  @Test
   void shouldRejectASliceOnACounterTrack() {
     assertViolation(trace(start(), packet().setTrackDescriptor(TrackDescriptor.newBuilder()
         .setUuid(1).setName("c").setCounter(CounterDescriptor.getDefaultInstance())).build(),
