@@ -2,6 +2,10 @@ package io.traceroll.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.traceroll.archive.ArchiveLayout;
+import io.traceroll.archive.ManifestEntry;
+import io.traceroll.archive.manifest.ManifestReader;
+import io.traceroll.archive.manifest.ManifestScan;
 import io.traceroll.archive.s3.S3ArchiveStore;
 import io.traceroll.serdes.SpanFormat;
 import io.traceroll.topology.Names;
@@ -94,6 +98,22 @@ class EndToEndTest {
       Set<String> keys = new HashSet<>();
       entries.forEach(e -> keys.add(e.value().getTraceKey().toString()));
       assertThat(keys).hasSize(requests.size());
+
+      // the same parts are findable by time from the object store alone
+      Await.until(Duration.ofSeconds(30), "every part in a manifest", () ->
+          manifestedParts(store, pipeline, entries).size() >= partsOfRequests.size());
+      assertThat(manifestedParts(store, pipeline, entries))
+          .containsExactlyInAnyOrderElementsOf(partsOfRequests);
     }
+  }
+
+  private static List<String> manifestedParts(S3ArchiveStore store, PipelineFixture pipeline,
+      List<IndexReader.Entry> entries) throws Exception {
+    long first = entries.stream().mapToLong(e -> e.value().getStartNanos()).min().orElseThrow();
+    long last = entries.stream().mapToLong(e -> e.value().getStartNanos()).max().orElseThrow();
+    ManifestScan scan = new ManifestReader(store, pipeline.layout())
+        .read(ArchiveLayout.hourOf(first), ArchiveLayout.hourOf(last));
+    assertThat(scan.problems()).isEmpty();
+    return scan.entries().stream().map(ManifestEntry::objectKey).toList();
   }
 }

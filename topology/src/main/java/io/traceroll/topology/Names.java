@@ -30,6 +30,7 @@ public final class Names {
     public static final String RESOLVE_KEYS = "resolve-trace-keys";
     public static final String BY_REQUEST = "by-request";
     public static final String COLLECT = "collect-requests";
+    public static final String MANIFESTS = "manifests";
     public static final String INDEX_ENTRY = "index-entry";
     public static final String INDEX_SINK = "index-sink";
   }
@@ -46,6 +47,8 @@ public final class Names {
     public static final String DEADLINES = "request-deadlines";
     /** Key-value store: parts sealed but not yet archived (normally empty; fills during outages). */
     public static final String SEALED = "sealed-parts";
+    /** Key-value store: archived parts not yet listed in an hourly manifest. */
+    public static final String MANIFEST_PENDING = "manifest-pending";
     /** Key-value store: trace id to the resolved correlation key (or pending state). */
     public static final String TRACE_KEYS = "trace-keys";
     /** Window store, duplicates retained: spans waiting for their trace's correlation key. */

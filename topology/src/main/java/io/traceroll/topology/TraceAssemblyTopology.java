@@ -1,6 +1,7 @@
 package io.traceroll.topology;
 
 import io.traceroll.archive.ArchiveStore;
+import io.traceroll.archive.manifest.ManifestWriter;
 import io.traceroll.serdes.DecodedBatch;
 import io.traceroll.serdes.SpanBatchSerde;
 import io.traceroll.serdes.avro.TraceIndexEntrySerde;
@@ -9,6 +10,7 @@ import io.traceroll.span.Span;
 import io.traceroll.timeline.TimelineOptions;
 import io.traceroll.timeline.TimelineWriter;
 import io.traceroll.topology.collect.IndexEntries;
+import io.traceroll.topology.collect.ManifestBatcher;
 import io.traceroll.topology.collect.PartArchiver;
 import io.traceroll.topology.collect.RequestCollector;
 import io.traceroll.topology.ingest.InvalidSpanDeadLetters;
@@ -44,7 +46,8 @@ import org.apache.kafka.streams.state.Stores;
  *   ─ merge ─ [repartition by trace key | by trace id]  (skipped when all inputs are keyed)
  *   ─ [resolve correlation keys per trace id ─ repartition by request key]  (attribute/header rule)
  *   ─ collect per request (window store + summary + deadlines; wall and stream punctuators)
- *   ─ archive part (TimelineWriter → Compression → ArchiveStore) ─ index record ▶ index topic
+ *   ─ archive part (TimelineWriter → Compression → ArchiveStore) ─ hourly manifest (batched)
+ *   ─ index record ▶ index topic
  * </pre>
  */
 public final class TraceAssemblyTopology implements Supplier<Topology> {
@@ -117,6 +120,9 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
             Set.of(spanWindowStore(Names.Store.SPANS), keyValueStore(Names.Store.REQUESTS, true),
                 bytesKeyValueStore(Names.Store.DEADLINES), bytesKeyValueStore(Names.Store.SEALED))),
             Named.as(Names.Processor.COLLECT))
+        .process(withStores(this::newManifestBatcher,
+            Set.of(keyValueStore(Names.Store.MANIFEST_PENDING, false))),
+            Named.as(Names.Processor.MANIFESTS))
         .mapValues(IndexEntries::of, Named.as(Names.Processor.INDEX_ENTRY))
         .to(settings.indexTopic(), Produced.with(Serdes.String(), new TraceIndexEntrySerde())
             .withName(Names.Processor.INDEX_SINK));
@@ -143,6 +149,12 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
     PartArchiver archiver = archive == null ? null : new PartArchiver(archive, settings.layout(),
         new TimelineWriter(TimelineOptions.defaults()), settings.archiveRetryBudget(), metrics);
     return new RequestCollector(settings, spanSerde, archiver, metrics);
+  }
+
+  private ManifestBatcher newManifestBatcher() {
+    return new ManifestBatcher(
+        archive == null ? null : new ManifestWriter(archive, settings.layout()),
+        settings.punctuationInterval(), metrics);
   }
 
   private StoreBuilder<?> spanWindowStore(String name) {
