@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,28 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 @Timeout(300)
-class ArchiveOutageTest {
+class ArchiveOutageTest extends RealComponents {
 
   private static final Duration OUTAGE = Duration.ofSeconds(20);
 
-  private static BrokerFixture broker;
-  private static S3Fixture s3;
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    broker = BrokerFixture.start();
-    s3 = S3Fixture.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    // null when startup failed half way: try-with-resources skips those and closes the rest
-    try (BrokerFixture b = broker; S3Fixture s = s3) {
-      // closed in reverse order
-    }
-  }
 
   @Test
   void shouldReportDegradedDuringAnS3OutageAndArchiveEverythingAfterIt() throws Exception {

@@ -18,8 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,26 +27,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Every input format, from concurrent producers through a real broker into a real S3 API. */
 @Tag("integration")
 @Timeout(600)
-class EndToEndTest {
+class EndToEndTest extends RealComponents {
 
-  private static BrokerFixture broker;
-  private static S3Fixture s3;
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() throws Exception {
-    broker = BrokerFixture.start();
-    s3 = S3Fixture.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    // null when startup failed half way: try-with-resources skips those and closes the rest
-    try (BrokerFixture b = broker; S3Fixture s = s3) {
-      // closed in reverse order
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(SpanFormat.class)

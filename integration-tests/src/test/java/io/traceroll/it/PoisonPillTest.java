@@ -22,8 +22,6 @@ import java.util.StringJoiner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,29 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 @Timeout(300)
-class PoisonPillTest {
+class PoisonPillTest extends RealComponents {
 
   private static final String ZERO_TRACE_ID = "0".repeat(32);
   private static final String ZERO_SPAN_ID = "0".repeat(16);
 
-  private static BrokerFixture broker;
-  private static S3Fixture s3;
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() throws Exception {
-    broker = BrokerFixture.start();
-    s3 = S3Fixture.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    // null when startup failed half way: try-with-resources skips those and closes the rest
-    try (BrokerFixture b = broker; S3Fixture s = s3) {
-      // closed in reverse order
-    }
-  }
 
   /** What one input topic received: the good requests and each kind of poison. */
   private record Feed(SpanFormat format, String topic, List<Workload.Request> requests,

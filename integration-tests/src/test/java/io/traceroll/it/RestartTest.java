@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,26 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 @Timeout(300)
-class RestartTest {
+class RestartTest extends RealComponents {
 
-  private static BrokerFixture broker;
-  private static S3Fixture s3;
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    broker = BrokerFixture.start();
-    s3 = S3Fixture.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    // null when startup failed half way: try-with-resources skips those and closes the rest
-    try (BrokerFixture b = broker; S3Fixture s = s3) {
-      // closed in reverse order
-    }
-  }
 
   @Test
   void shouldLoseNoSpanAndIndexNoPartTwiceAcrossRestartsOnKeptAndEmptyState() throws Exception {
