@@ -91,12 +91,25 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static void createTopics(String bootstrapServers, Collection<String> topics,
       int partitions, Optional<Short> replicationFactor)
       throws InterruptedException, ExecutionException {
+    createTopics(bootstrapServers, topics, partitions, replicationFactor, Set.of());
+  }
+
+  /**
+   * As above; the topics in {@code compacted} get {@code cleanup.policy=compact} (the index topic:
+   * one record per part key, the latest wins, kept for as long as the archive).
+   */
+  public static void createTopics(String bootstrapServers, Collection<String> topics,
+      int partitions, Optional<Short> replicationFactor, Set<String> compacted)
+      throws InterruptedException, ExecutionException {
     try (Admin admin = Admin.create(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = topics.stream().distinct().filter(t -> !existing.contains(t))
           .map(t -> new NewTopic(t, Optional.of(partitions), replicationFactor)
-              .configs(Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES))))
+              .configs(compacted.contains(t)
+                  ? Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES),
+                      "cleanup.policy", "compact")
+                  : Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES))))
           .collect(Collectors.toList());
       if (!missing.isEmpty()) {
         try {

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -101,7 +102,8 @@ public final class TracerollRunner implements AutoCloseable {
       topics.add(topologySettings.deadLetterTopic());
       topics.add(topologySettings.indexTopic());
       EmbeddedKafka.createTopics(bootstrapServers, topics, settings.partitions(),
-          settings.embeddedBroker() ? Optional.of((short) 1) : Optional.empty());
+          settings.embeddedBroker() ? Optional.of((short) 1) : Optional.empty(),
+          Set.of(topologySettings.indexTopic()));
     }
 
     Properties props = tracerollConfig.streamsProperties(topologySettings, metrics);

@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,6 +54,8 @@ class LocalModeTest {
     RunSummary summary;
     try {
       runner.start();
+      assertThat(cleanupPolicy(runner.bootstrapServers(), runner.topologySettings().indexTopic()))
+          .as("the index keeps the latest entry per part key").isEqualTo("compact");
       boolean ranOut = runner.awaitStop(new CountDownLatch(1));
       assertThat(ranOut).isTrue();
     } finally {
@@ -80,6 +85,15 @@ class LocalModeTest {
     try (InputStream in = Files.newInputStream(parts.get(0))) {
       byte[] head = in.readNBytes(2);
       assertThat(head).containsExactly(0x1f, 0x8b); // gzip, as configured by default
+    }
+  }
+
+  private static String cleanupPolicy(String bootstrapServers, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      return admin.describeConfigs(List.of(resource)).all().get().get(resource)
+          .get("cleanup.policy").value();
     }
   }
 }
