@@ -11,19 +11,16 @@ import io.traceroll.serdes.SpanFormat;
 import io.traceroll.topology.Names;
 import io.traceroll.topology.TracerollConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,13 +37,8 @@ abstract class RunnerOptions {
     }
   }
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file: traceroll.*, archive.* and any Kafka Streams setting.")
-  Path configFile;
-
-  @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE",
-      description = "Override one configuration value (repeatable).")
-  Map<String, String> overrides = new LinkedHashMap<>();
+  @Mixin
+  ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--key-rule", paramLabel = "RULE",
       description = "What groups spans into a request: trace_id (default), attribute:<name> "
@@ -119,15 +111,7 @@ abstract class RunnerOptions {
 
   /** Configuration: the file, then --set overrides, then the dedicated options. */
   Map<String, String> config() throws IOException {
-    Map<String, String> config = new LinkedHashMap<>();
-    if (configFile != null) {
-      Properties p = new Properties();
-      try (InputStream in = Files.newInputStream(configFile)) {
-        p.load(in);
-      }
-      p.stringPropertyNames().forEach(k -> config.put(k, p.getProperty(k).trim()));
-    }
-    config.putAll(overrides);
+    Map<String, String> config = configOptions.load();
     if (keyRule != null) {
       config.put(Names.Config.KEY_RULE, keyRule);
     }

@@ -1,5 +1,9 @@
 package io.traceroll.serdes;
 
+import java.util.List;
+
+import java.util.ArrayList;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -35,6 +39,42 @@ public final class JsonCursor {
 
   private JsonCursor(JsonParser parser) {
     this.parser = parser;
+  }
+
+  /** Reads one JSON document's spans; {@link #decode} wraps it in the shared envelope. */
+  @FunctionalInterface
+  public interface DocumentReader {
+    void read(JsonCursor in, List<io.traceroll.span.Span> kept,
+        List<DecodedBatch.InvalidSpan> invalid) throws IOException, SpanDecodeException;
+  }
+
+  /**
+   * What every JSON decoder does around its own document reading: rejects an empty record, maps
+   * Jackson's errors to {@code malformed_json}, insists on a single document and always closes the
+   * parser.
+   */
+  public static DecodedBatch decode(byte[] payload, DocumentReader reader)
+      throws SpanDecodeException {
+    if (payload.length == 0) {
+      throw new SpanDecodeException("empty_payload", "record value is empty");
+    }
+    List<io.traceroll.span.Span> kept = new ArrayList<>();
+    List<DecodedBatch.InvalidSpan> invalid = new ArrayList<>(0);
+    JsonCursor in = null;
+    try {
+      in = open(payload);
+      reader.read(in, kept, invalid);
+      in.expectEnd();
+    } catch (JsonProcessingException e) {
+      throw new SpanDecodeException("malformed_json", e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new SpanDecodeException("malformed_json", e.getMessage(), e);
+    } finally {
+      if (in != null) {
+        in.close();
+      }
+    }
+    return new DecodedBatch(kept, invalid);
   }
 
   public static JsonCursor open(byte[] payload) throws IOException {

@@ -1,6 +1,5 @@
 package io.traceroll.serdes.otlp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.traceroll.serdes.DecodedBatch;
 import io.traceroll.serdes.DecoderSettings;
@@ -39,14 +38,7 @@ public final class OtlpJsonSpanDecoder implements SpanDecoder {
 
   @Override
   public DecodedBatch decode(byte[] payload, Headers headers) throws SpanDecodeException {
-    if (payload.length == 0) {
-      throw new SpanDecodeException("empty_payload", "record value is empty");
-    }
-    List<Span> kept = new ArrayList<>();
-    List<DecodedBatch.InvalidSpan> invalid = new ArrayList<>(0);
-    JsonCursor in = null;
-    try {
-      in = JsonCursor.open(payload);
+    return JsonCursor.decode(payload, (in, kept, invalid) -> {
       if (in.next() != JsonToken.START_OBJECT) {
         throw new SpanDecodeException("malformed_otlp_json",
             "expected a JSON object (ExportTraceServiceRequest), got " + in.current());
@@ -63,17 +55,7 @@ public final class OtlpJsonSpanDecoder implements SpanDecoder {
         }
         envelopeCheck(in);
       }
-      in.expectEnd();
-    } catch (JsonProcessingException e) {
-      throw new SpanDecodeException("malformed_json", e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new SpanDecodeException("malformed_json", e.getMessage(), e);
-    } finally {
-      if (in != null) {
-        in.close();
-      }
-    }
-    return new DecodedBatch(kept, invalid);
+    });
   }
 
   private static void envelopeCheck(JsonCursor in) throws SpanDecodeException {

@@ -1,6 +1,5 @@
 package io.traceroll.serdes.zipkin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.traceroll.serdes.DecodedBatch;
 import io.traceroll.serdes.DecoderSettings;
@@ -39,14 +38,7 @@ public final class ZipkinJsonSpanDecoder implements SpanDecoder {
 
   @Override
   public DecodedBatch decode(byte[] payload, Headers headers) throws SpanDecodeException {
-    if (payload.length == 0) {
-      throw new SpanDecodeException("empty_payload", "record value is empty");
-    }
-    List<Span> kept = new ArrayList<>();
-    List<DecodedBatch.InvalidSpan> invalid = new ArrayList<>(0);
-    JsonCursor in = null;
-    try {
-      in = JsonCursor.open(payload);
+    return JsonCursor.decode(payload, (in, kept, invalid) -> {
       JsonToken first = in.next();
       if (first == JsonToken.START_ARRAY) {
         while (in.nextElement()) {
@@ -58,17 +50,7 @@ public final class ZipkinJsonSpanDecoder implements SpanDecoder {
         throw new SpanDecodeException("malformed_zipkin_json",
             "expected a JSON array of spans or a span object, got " + first);
       }
-      in.expectEnd();
-    } catch (JsonProcessingException e) {
-      throw new SpanDecodeException("malformed_json", e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new SpanDecodeException("malformed_json", e.getMessage(), e);
-    } finally {
-      if (in != null) {
-        in.close();
-      }
-    }
-    return new DecodedBatch(kept, invalid);
+    });
   }
 
   private void one(JsonCursor in, Headers headers, List<Span> kept,
