@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       TopologyCommand.class,
       LocalCommand.class,
       RunCommand.class,
+      BenchCommand.class,
+      CrashLoopCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -127,21 +128,30 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * Created is not yet writable: until every partition has a leader, a producer's first batches
    * bounce and its retries have been seen to upset idempotent sequence numbers (the broker then
-   * rejects the partition's batches as out of order until delivery times out).
+   * rejects the partition's batches as out of order until delivery times out). A topic just
+   * created may also be unknown to the broker's metadata for a moment (describeTopics then fails
+   * with UnknownTopicOrPartition on a busy machine): both are waited out.
    */
-  private static void awaitLeaders(Admin admin, Collection<String> topics)
+  public static void awaitLeaders(Admin admin, Collection<String> topics)
       throws InterruptedException, ExecutionException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      Map<String, TopicDescription> described =
-          admin.describeTopics(Set.copyOf(topics)).allTopicNames().get();
-      boolean ready = described.values().stream().flatMap(d -> d.partitions().stream())
-          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-      if (ready) {
-        return;
+      try {
+        Map<String, TopicDescription> described =
+            admin.describeTopics(Set.copyOf(topics)).allTopicNames().get();
+        boolean ready = described.values().stream().flatMap(d -> d.partitions().stream())
+            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (ready) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topics have no leader after 30 s: " + topics);
+        throw new IllegalStateException("topics have no leader after 60 s: " + topics);
       }
       Thread.sleep(100);
     }

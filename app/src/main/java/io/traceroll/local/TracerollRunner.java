@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,9 @@ public final class TracerollRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TracerollRunner.class);
   private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_SPANS_PER_RECORD = 200;
+  private static final int MAX_THREAD_REPLACEMENTS = 10;
 
+  private final AtomicInteger threadReplacements = new AtomicInteger();
   private final RunSettings settings;
   private final PrintStream out;
   private final TracerollMetrics metrics = new TracerollMetrics();
@@ -119,11 +123,7 @@ public final class TracerollRunner implements AutoCloseable {
     }
     streams = new KafkaStreams(
         new TraceAssemblyTopology(topologySettings, archive, metrics).get(), props);
-    streams.setUncaughtExceptionHandler(e -> {
-      streamsFailure = e;
-      LOG.error("Kafka Streams failed; shutting down", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
     streams.start();
 
     printBanner();
@@ -157,7 +157,14 @@ public final class TracerollRunner implements AutoCloseable {
     if (settings.s3().isPresent()) {
       return new S3ArchiveStore(settings.s3().get());
     }
-    return new FileSystemArchiveStore(settings.dataDir().resolve("archive"));
+    // archive.fs.fsync=false trades durability against an OS crash for ~1 ms of disk flushes per
+    // object; a killed process still leaves only whole objects (the rename is atomic)
+    String fsync = settings.config().getOrDefault("archive.fs.fsync", "true").trim();
+    if (!fsync.equalsIgnoreCase("true") && !fsync.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException("archive.fs.fsync must be true or false: '" + fsync + "'");
+    }
+    return new FileSystemArchiveStore(settings.dataDir().resolve("archive"),
+        Boolean.parseBoolean(fsync));
   }
 
   private void startGenerator(Map<SpanFormat, String> usable) {
@@ -315,6 +322,27 @@ public final class TracerollRunner implements AutoCloseable {
 
   private Duration elapsed() {
     return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  /**
+   * KAFKA-20808 (fixed after 4.3.1): a task re-initialised after a TaskCorruptedException (what a
+   * killed instance leaves under exactly-once) can find a window-store segment of its own "closed"
+   * and kill its stream thread. The task's state is intact; a fresh thread re-opens it. Seen by the
+   * crash-loop test in 5 of 13 restarts. A bounded number of replacements, so a store that stays
+   * broken still stops the client; anything else stops it at once.
+   */
+  private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadDeath(
+      Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InvalidStateStoreException
+          && threadReplacements.incrementAndGet() <= MAX_THREAD_REPLACEMENTS) {
+        LOG.warn("stream thread died on a closed store (KAFKA-20808); replacing it", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
+    }
+    streamsFailure = e;
+    LOG.error("Kafka Streams failed; shutting down", e);
+    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   }
 
   public TracerollMetrics metrics() {

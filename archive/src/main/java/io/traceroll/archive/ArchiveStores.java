@@ -17,6 +17,7 @@ import java.util.Set;
  * <pre>
  * archive.type               file (default) | s3
  * archive.dir                file: root directory (default ./archive)
+ * archive.fs.fsync           file: flush each object to disk before the put returns (default true)
  * archive.prefix             key prefix inside the store (see ArchiveLayout)
  * archive.compression        gzip (default) | none
  * archive.s3.bucket          s3: bucket (required)
@@ -37,7 +38,7 @@ import java.util.Set;
  */
 public final class ArchiveStores {
 
-  private static final Set<String> KNOWN = Set.of("archive.type", "archive.dir", "archive.prefix",
+  private static final Set<String> KNOWN = Set.of("archive.type", "archive.dir", "archive.fs.fsync", "archive.prefix",
       "archive.compression", "archive.s3.bucket", "archive.s3.endpoint", "archive.s3.region",
       "archive.s3.path-style", "archive.s3.access-key", "archive.s3.secret-key",
       "archive.s3.part-size", "archive.s3.max-attempts", "archive.s3.retry-base-delay-ms",
@@ -61,7 +62,8 @@ public final class ArchiveStores {
     String type = config.getOrDefault("archive.type", "file").trim().toLowerCase(java.util.Locale.ROOT);
     return switch (type) {
       case "file", "fs", "filesystem" ->
-          new FileSystemArchiveStore(Path.of(config.getOrDefault("archive.dir", "archive")));
+          new FileSystemArchiveStore(Path.of(config.getOrDefault("archive.dir", "archive")),
+              bool(config, "archive.fs.fsync", true));
       case "s3" -> new S3ArchiveStore(s3Settings(config));
       default -> throw new IllegalArgumentException(
           "unknown archive.type '" + type + "', expected file or s3");

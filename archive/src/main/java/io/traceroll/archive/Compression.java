@@ -6,13 +6,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * How trace parts are compressed at rest.
  *
- * <p>GZIP output is deterministic (the JDK writes a zero mtime and no file name into the header),
- * so the same trace always yields the same bytes: that is what keeps a replayed put an identical
+ * <p>GZIP output is deterministic (a fixed header with a zero mtime and no file name, a fixed deflate
+ * level), so the same trace always yields the same bytes: that is what keeps a replayed put an identical
  * overwrite rather than a silent change of an archive someone already downloaded.
  */
 public enum Compression {
@@ -22,8 +21,16 @@ public enum Compression {
   NONE("");
 
   // Perfetto traces are repetitive protobuf; larger buffers than the JDK's 512 B default cut the
-  // number of deflate calls without changing the output.
+  // number of inflate calls without changing the output.
   private static final int GZIP_BUFFER = 64 * 1024;
+
+  /**
+   * Deflate level of archived parts: the JDK default. Level 3 was measured at half the compression
+   * CPU (1,000-span parts: 3.6 vs 8.5 us per span) but 12.6% more bytes (82.2 vs 73.0 per span);
+   * archives are kept for weeks and read over the network, compression is ~5% of the pipeline's
+   * CPU per span, so bytes win.
+   */
+  static final int GZIP_LEVEL = 6;
 
   private final String suffix;
 
@@ -42,7 +49,7 @@ public enum Compression {
    */
   public OutputStream wrap(OutputStream out) throws IOException {
     return switch (this) {
-      case GZIP -> new GZIPOutputStream(out, GZIP_BUFFER, false);
+      case GZIP -> new GzipStream(out, GZIP_LEVEL);
       case NONE -> new FilterOutputStream(out) {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {

@@ -28,6 +28,17 @@ class ArchiveStoresTest {
   }
 
   @Test
+  void shouldAcceptTheFsyncSettingAndRejectAMalformedOne() throws IOException {
+    try (ArchiveStore store = ArchiveStores.fromConfig(Map.of("archive.dir", dir.toString(),
+        "archive.fs.fsync", "false"))) {
+      store.put("a/b", ObjectBody.ofBytes(new byte[] {1, 2}));
+      assertThat(store.get("a/b").orElseThrow().readAllBytes()).containsExactly(1, 2);
+    }
+    assertThatThrownBy(() -> ArchiveStores.fromConfig(Map.of("archive.dir", dir.toString(),
+        "archive.fs.fsync", "sometimes"))).hasMessageContaining("archive.fs.fsync");
+  }
+
+  @Test
   void shouldBuildAnS3StoreWithoutContactingTheServer() throws IOException {
     try (ArchiveStore store = ArchiveStores.fromConfig(Map.of("archive.type", "s3",
         "archive.s3.bucket", "b", "archive.s3.endpoint", "http://127.0.0.1:1",

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class CompressionTest {
@@ -35,6 +37,47 @@ class CompressionTest {
   }
 
   @Test
+  void shouldWriteTheBytesOfAFreshDeflaterWhenReusingOneOnTheSameThread() throws IOException {
+    byte[] other = sample();
+    other[5] ^= 1;
+    byte[] first = compress(Compression.GZIP, DATA);
+    compress(Compression.GZIP, other);
+
+    assertThat(compress(Compression.GZIP, DATA)).isEqualTo(first);
+    assertThat(first).isEqualTo(jdkGzip(DATA));
+  }
+
+  @Test
+  void shouldKeepTwoStreamsOpenOnOneThreadIndependent() throws IOException {
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (OutputStream outA = Compression.GZIP.wrap(a);
+        OutputStream outB = Compression.GZIP.wrap(b)) {
+      outA.write(DATA, 0, 100_000);
+      outB.write(DATA, 100_000, 100_000);
+      outA.write(DATA, 100_000, 100_000);
+      outB.write(DATA, 0, 100_000);
+    }
+
+    assertThat(Compression.GZIP.unwrap(new ByteArrayInputStream(a.toByteArray())).readAllBytes())
+        .isEqualTo(DATA);
+    byte[] swapped = new byte[DATA.length];
+    System.arraycopy(DATA, 100_000, swapped, 0, 100_000);
+    System.arraycopy(DATA, 0, swapped, 100_000, 100_000);
+    assertThat(Compression.GZIP.unwrap(new ByteArrayInputStream(b.toByteArray())).readAllBytes())
+        .isEqualTo(swapped);
+  }
+
+  @Test
+  void shouldReadAnEmptyTraceBack() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Compression.GZIP.wrap(bytes).close();
+
+    assertThat(new GZIPInputStream(new ByteArrayInputStream(bytes.toByteArray())).readAllBytes())
+        .isEmpty();
+  }
+
+  @Test
   void shouldNameSuffixesAsThePerfettoUiExpects() {
     assertThat(Compression.GZIP.suffix()).isEqualTo(".gz");
     assertThat(Compression.NONE.suffix()).isEmpty();
@@ -55,6 +98,21 @@ class CompressionTest {
       out.write(data, 11, data.length - 11);
     }
     return bytes.toByteArray();
+  }
+
+  /** What the JDK's own gzip writer makes at the same level: the reference for our framing. */
+  private static byte[] jdkGzip(byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes) {
+      {
+        def.setLevel(Compression.GZIP_LEVEL);
+      }
+    }) {
+      out.write(data);
+    }
+    byte[] b = bytes.toByteArray();
+    b[9] = (byte) 0xff; // OS byte: "unknown" (what JDK 16+ writes; older JDKs wrote 0)
+    return b;
   }
 
   private static byte[] sample() {

@@ -21,6 +21,8 @@ import java.util.Objects;
  *     becomes a new part instead of overwriting part 0
  * @param archiveRetryBudget how long one emission retries a failing archive before leaving the part
  *     in state for the next punctuation
+ * @param archiveThreads parts finished together (one punctuation) are encoded, compressed and put
+ *     on this many threads, shared by all stream threads of the instance
  */
 public record TopologySettings(
     List<InputTopic> inputs,
@@ -36,7 +38,8 @@ public record TopologySettings(
     Duration spanRetention,
     Duration requestRetention,
     Duration punctuationInterval,
-    Duration archiveRetryBudget) {
+    Duration archiveRetryBudget,
+    int archiveThreads) {
 
   public TopologySettings {
     inputs = List.copyOf(inputs);
@@ -56,6 +59,9 @@ public record TopologySettings(
     positive("punctuationInterval", punctuationInterval);
     positive("requestRetention", requestRetention);
     Objects.requireNonNull(archiveRetryBudget, "archiveRetryBudget");
+    if (archiveThreads < 1) {
+      throw new IllegalArgumentException("archiveThreads must be >= 1");
+    }
     if (maxSpansPerPart < 1 || maxBytesPerPart < 1) {
       throw new IllegalArgumentException("part caps must be >= 1");
     }
@@ -74,7 +80,8 @@ public record TopologySettings(
         TracerollConfig.DEFAULT_ROOT_GRACE, TracerollConfig.DEFAULT_MAX_REQUEST_DURATION,
         TracerollConfig.DEFAULT_MAX_SPANS_PER_PART, TracerollConfig.DEFAULT_MAX_BYTES_PER_PART,
         TracerollConfig.DEFAULT_SPAN_RETENTION, TracerollConfig.DEFAULT_REQUEST_RETENTION,
-        TracerollConfig.DEFAULT_PUNCTUATION_INTERVAL, TracerollConfig.DEFAULT_ARCHIVE_RETRY_BUDGET);
+        TracerollConfig.DEFAULT_PUNCTUATION_INTERVAL, TracerollConfig.DEFAULT_ARCHIVE_RETRY_BUDGET,
+        TracerollConfig.DEFAULT_ARCHIVE_THREADS);
   }
 
   public TraceKeyRule keyRule() {
@@ -98,25 +105,31 @@ public record TopologySettings(
   public TopologySettings withDecoder(DecoderSettings d) {
     return new TopologySettings(inputs, d, layout, indexTopic, deadLetterTopic, inactivityGap,
         rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart, spanRetention,
-        requestRetention, punctuationInterval, archiveRetryBudget);
+        requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads);
   }
 
   public TopologySettings withTiming(Duration gap, Duration grace, Duration maxDuration) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic, gap, grace,
         maxDuration, maxSpansPerPart, maxBytesPerPart, spanRetention, requestRetention,
-        punctuationInterval, archiveRetryBudget);
+        punctuationInterval, archiveRetryBudget, archiveThreads);
   }
 
   public TopologySettings withPartCaps(int maxSpans, long maxBytes) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpans, maxBytes, spanRetention,
-        requestRetention, punctuationInterval, archiveRetryBudget);
+        requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads);
   }
 
   public TopologySettings withArchiveRetryBudget(Duration budget) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
-        spanRetention, requestRetention, punctuationInterval, budget);
+        spanRetention, requestRetention, punctuationInterval, budget, archiveThreads);
+  }
+
+  public TopologySettings withArchiveThreads(int threads) {
+    return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
+        inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
+        spanRetention, requestRetention, punctuationInterval, archiveRetryBudget, threads);
   }
 
   private static void positive(String name, Duration d) {

@@ -5,10 +5,11 @@ import io.traceroll.archive.manifest.ManifestWriter;
 import io.traceroll.serdes.DecodedBatch;
 import io.traceroll.serdes.SpanBatchSerde;
 import io.traceroll.serdes.avro.TraceIndexEntrySerde;
+import io.traceroll.serdes.store.SpanChunk;
+import io.traceroll.serdes.store.SpanChunkSerde;
 import io.traceroll.serdes.store.SpanSerde;
 import io.traceroll.span.Span;
 import io.traceroll.timeline.TimelineOptions;
-import io.traceroll.timeline.TimelineWriter;
 import io.traceroll.topology.collect.IndexEntries;
 import io.traceroll.topology.collect.ManifestBatcher;
 import io.traceroll.topology.collect.PartArchiver;
@@ -20,6 +21,11 @@ import io.traceroll.topology.metrics.TracerollMetrics;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -59,6 +65,8 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
   private final ArchiveStore archive;
   private final TracerollMetrics metrics;
   private final Serde<Span> spanSerde;
+  private final SpanChunkSerde chunkSerde;
+  private ExecutorService pool;
 
   /**
    * @param archive where parts are written (by the running tasks)
@@ -75,6 +83,7 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
     this.archive = archive;
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.spanSerde = new SpanSerde();
+    this.chunkSerde = new SpanChunkSerde();
   }
 
   @Override
@@ -82,7 +91,7 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
     StreamsBuilder builder = new StreamsBuilder();
     boolean resolveKeys = settings.resolvesKeys();
 
-    KStream<String, Span> spans = null;
+    KStream<String, SpanChunk> spans = null;
     for (InputTopic input : settings.inputs()) {
       KStream<byte[], DecodedBatch> batches = builder.stream(input.topic(),
           Consumed.with(Serdes.ByteArray(), new SpanBatchSerde(input.format(), settings.decoder()))
@@ -92,7 +101,7 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
               Named.as(Names.Processor.INVALID_PREFIX + input.topic()))
           .to(settings.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
               .withName(Names.Processor.DEAD_LETTER_SINK_PREFIX + input.topic()));
-      KStream<String, Span> decoded = batches.process(
+      KStream<String, SpanChunk> decoded = batches.process(
           () -> new SpanFanOut(input, resolveKeys, metrics),
           Named.as(Names.Processor.SPANS_PREFIX + input.topic()));
       spans = spans == null ? decoded
@@ -100,7 +109,7 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
     }
 
     if (!settings.inputsKeyedByTraceId()) {
-      spans = spans.repartition(Repartitioned.with(Serdes.String(), spanSerde)
+      spans = spans.repartition(Repartitioned.with(Serdes.String(), chunkSerde)
           .withName(Names.Processor.BY_TRACE));
     }
     if (resolveKeys) {
@@ -111,7 +120,7 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
                   bytesKeyValueStore(Names.Store.TRACE_KEY_DEADLINES))),
               Named.as(Names.Processor.RESOLVE_KEYS))
           // the request key is new information: only now can a request's traces meet in one task
-          .repartition(Repartitioned.with(Serdes.String(), spanSerde)
+          .repartition(Repartitioned.with(Serdes.String(), chunkSerde)
               .withName(Names.Processor.BY_REQUEST));
     }
 
@@ -147,8 +156,29 @@ public final class TraceAssemblyTopology implements Supplier<Topology> {
     // Kafka Streams calls suppliers while building (to check they return new instances), so a
     // describe-only topology gets collectors without an archiver; they refuse to start.
     PartArchiver archiver = archive == null ? null : new PartArchiver(archive, settings.layout(),
-        new TimelineWriter(TimelineOptions.defaults()), settings.archiveRetryBudget(), metrics);
-    return new RequestCollector(settings, spanSerde, archiver, metrics);
+        TimelineOptions.defaults(), settings.archiveRetryBudget(), metrics);
+    return new RequestCollector(settings, archiver, archive == null ? null : archivePool(),
+        metrics);
+  }
+
+  /**
+   * One pool for all collectors of this topology (every task of every stream thread): the archive
+   * threads are sized to the machine, not to the number of partitions. Idle threads end after a
+   * minute, so a topology that is dropped leaks nothing.
+   */
+  private synchronized ExecutorService archivePool() {
+    if (pool == null) {
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor p = new ThreadPoolExecutor(settings.archiveThreads(),
+          settings.archiveThreads(), 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "traceroll-archive-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      p.allowCoreThreadTimeOut(true);
+      pool = p;
+    }
+    return pool;
   }
 
   private ManifestBatcher newManifestBatcher() {

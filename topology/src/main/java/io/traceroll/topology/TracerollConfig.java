@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -36,6 +37,12 @@ public final class TracerollConfig {
   public static final Duration DEFAULT_REQUEST_RETENTION = Duration.ofHours(24);
   public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ARCHIVE_RETRY_BUDGET = Duration.ofSeconds(5);
+  /**
+   * Encoding and compressing a part is CPU work and a put waits on a disk flush or an HTTP round
+   * trip: twice the cores keeps the CPUs busy while some threads wait.
+   */
+  public static final int DEFAULT_ARCHIVE_THREADS =
+      Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
 
   private final Map<String, String> values;
 
@@ -67,7 +74,8 @@ public final class TracerollConfig {
         duration(Names.Config.SPAN_RETENTION, DEFAULT_SPAN_RETENTION),
         duration(Names.Config.REQUEST_RETENTION, DEFAULT_REQUEST_RETENTION),
         duration(Names.Config.PUNCTUATION_INTERVAL, DEFAULT_PUNCTUATION_INTERVAL),
-        duration(Names.Config.ARCHIVE_RETRY_BUDGET, DEFAULT_ARCHIVE_RETRY_BUDGET));
+        duration(Names.Config.ARCHIVE_RETRY_BUDGET, DEFAULT_ARCHIVE_RETRY_BUDGET),
+        (int) number(Names.Config.ARCHIVE_THREADS, DEFAULT_ARCHIVE_THREADS));
   }
 
   /**
@@ -78,6 +86,7 @@ public final class TracerollConfig {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, DEFAULT_BOOTSTRAP_SERVERS);
+    p.putAll(throughputDefaults());
     p.putAll(streamsDefaults(settings, metrics));
     values.forEach((k, v) -> {
       if (!k.startsWith("traceroll.") && !k.startsWith("archive.")) {
@@ -103,6 +112,33 @@ public final class TracerollConfig {
     if (metrics != null) {
       p.put(Names.Config.METRICS_INTERNAL, metrics);
     }
+    return p;
+  }
+
+  /**
+   * Client and Streams settings for throughput, measured on the real pipeline (see
+   * {@code topology/CONFIG.md}); any of them can be overridden by the map.
+   *
+   * <ul>
+   *   <li>one stream thread per core: decoding and collecting are CPU work;
+   *   <li>a commit per second instead of exactly-once's 100 ms: every commit is a transaction
+   *       (markers on every partition written) and a flush of the store caches, which also collapse
+   *       more summary rewrites into one changelog record the longer they hold them; a request is
+   *       archived only after its inactivity gap anyway;
+   *   <li>repartition and changelog records are batched (linger, 256 KiB batches) and lz4-compressed:
+   *       stored spans compress well and the broker shares the machine;
+   *   <li>a larger store cache (summaries of open requests).
+   * </ul>
+   */
+  static Map<String, Object> throughputDefaults() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+        Math.max(1, Runtime.getRuntime().availableProcessors()));
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     return p;
   }
 

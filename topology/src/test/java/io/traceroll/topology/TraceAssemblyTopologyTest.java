@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.traceroll.avro.TraceIndexEntry;
 import io.traceroll.span.Span;
 import io.traceroll.span.TestSpans;
+import io.traceroll.topology.collect.RequestCollector;
 import io.traceroll.topology.metrics.TracerollMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -216,6 +217,55 @@ class TraceAssemblyTopologyTest {
             .satisfies(r -> assertThat(r.value().getSpanCount()).isEqualTo(request.size()));
         Archives.check(h.part(key, 0));
       }
+    }
+  }
+
+  /**
+   * Records mixing many requests become one chunk per request, and parts closing together are
+   * archived a wave at a time on the archive threads: more parts than one wave must all arrive,
+   * each once, in the same order as with a single archive thread.
+   */
+  @Test
+  void shouldArchiveEveryRequestOfRecordsMixingManyWhenMorePartsCloseThanOneWave() {
+    List<List<Span>> requests = new ArrayList<>();
+    List<Span> all = new ArrayList<>();
+    for (int i = 0; i < 3 * RequestCollector.MAX_WAVE_PARTS + 5; i++) {
+      List<Span> request = TestSpans.request(3 + i % 7, 100 + i);
+      requests.add(request);
+      all.addAll(request);
+    }
+    Collections.shuffle(all, new Random(3));
+    List<String> singleThreadOrder = indexOrder(all, 1);
+
+    try (TopologyHarness h = new TopologyHarness(dir.resolve("waves"),
+        TopologyHarness.settings(false).withArchiveThreads(4))) {
+      sendInRecordsOf50(h, all);
+      h.advanceWallClock(Duration.ofSeconds(31));
+
+      assertThat(h.index()).extracting(TestRecord::key)
+          .containsExactlyElementsOf(singleThreadOrder);
+      for (List<Span> request : requests) {
+        String key = request.get(0).traceId();
+        assertThat(h.index()).filteredOn(r -> r.value().getTraceKey().equals(key))
+            .singleElement()
+            .satisfies(r -> assertThat(r.value().getSpanCount()).isEqualTo(request.size()));
+      }
+      Archives.check(h.part(requests.get(17).get(0).traceId(), 0));
+    }
+  }
+
+  private List<String> indexOrder(List<Span> spans, int archiveThreads) {
+    try (TopologyHarness h = new TopologyHarness(dir.resolve("threads-" + archiveThreads),
+        TopologyHarness.settings(false).withArchiveThreads(archiveThreads))) {
+      sendInRecordsOf50(h, spans);
+      h.advanceWallClock(Duration.ofSeconds(31));
+      return h.index().stream().map(TestRecord::key).toList();
+    }
+  }
+
+  private static void sendInRecordsOf50(TopologyHarness h, List<Span> spans) {
+    for (int i = 0; i < spans.size(); i += 50) {
+      h.send(spans.subList(i, Math.min(spans.size(), i + 50)));
     }
   }
 

@@ -62,6 +62,22 @@ class TracerollConfigTest {
   }
 
   @Test
+  void shouldApplyTheThroughputDefaultsUnlessTheMapSetsThem() {
+    TracerollConfig config = TracerollConfig.from(Map.of(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200",
+        Names.Config.ARCHIVE_THREADS, "3"));
+    Properties p = config.streamsProperties(config.settings(), null);
+
+    assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("200");
+    assertThat(p.get(StreamsConfig.producerPrefix("compression.type"))).isEqualTo("lz4");
+    assertThat(p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG))
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.settings().archiveThreads()).isEqualTo(3);
+    assertThat(TracerollConfig.from(Map.of()).settings().archiveThreads())
+        .isEqualTo(TracerollConfig.DEFAULT_ARCHIVE_THREADS);
+  }
+
+  @Test
   void shouldRejectABadDurationNamingTheKey() {
     assertThatThrownBy(() -> TracerollConfig.from(Map.of(Names.Config.ROOT_GRACE, "soon"))
         .settings()).isInstanceOf(IllegalArgumentException.class)

@@ -30,7 +30,13 @@ import java.util.stream.Stream;
  *
  * <p>A put writes a hidden temp file next to the target, fsyncs it, renames it over the target
  * atomically and fsyncs the directory: a reader (or a crash) sees the old object or the complete
- * new one, never a prefix of it. Temp files start with {@code .}, which no valid object key
+ * new one, never a prefix of it.
+ *
+ * <p>Without {@code fsync} the rename is still atomic, so readers and a crashed or killed process
+ * still never see a partial object (the page cache survives a process); only an operating-system
+ * crash or power loss can lose the latest objects. That trade is the operator's: the two flushes
+ * cost about a millisecond of disk latency and kernel time per object, which on a small machine
+ * bounds the archive to a few thousand objects per second. Temp files start with {@code .}, which no valid object key
  * segment does, so they never show up in {@link #list} and can never be overwritten by a put.
  *
  * <p>Every resolved path is checked to stay under the root, both lexically and after resolving
@@ -41,17 +47,27 @@ public final class FileSystemArchiveStore implements ArchiveStore {
   private static final int WRITE_BUFFER = 64 * 1024;
 
   private final Path root;
+  private final boolean fsync;
   private final HealthTracker health = new HealthTracker();
 
   /**
-   * Opens (and creates, if needed) the store rooted at {@code root}.
+   * Opens (and creates, if needed) the store rooted at {@code root}; every put is flushed to disk.
    *
    * @throws IOException if the directory cannot be created or resolved
    */
   public FileSystemArchiveStore(Path root) throws IOException {
+    this(root, true);
+  }
+
+  /**
+   * @param fsync flush every object and its directory entry to disk before the put returns
+   * @throws IOException if the directory cannot be created or resolved
+   */
+  public FileSystemArchiveStore(Path root, boolean fsync) throws IOException {
     Path abs = root.toAbsolutePath().normalize();
     Files.createDirectories(abs);
     this.root = abs.toRealPath();
+    this.fsync = fsync;
   }
 
   /** The resolved (real) root directory. */
@@ -77,13 +93,15 @@ public final class FileSystemArchiveStore implements ArchiveStore {
           + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
       long size;
       try {
-        size = writeSynced(tmp, body);
+        size = write(tmp, body, fsync);
         move(tmp, target);
       } catch (IOException | RuntimeException e) {
         deleteQuietly(tmp, e);
         throw e;
       }
-      syncDirectory(dir);
+      if (fsync) {
+        syncDirectory(dir);
+      }
       health.success();
       return size;
     } catch (IOException e) {
@@ -186,16 +204,18 @@ public final class FileSystemArchiveStore implements ArchiveStore {
     return sb.toString();
   }
 
-  private static long writeSynced(Path tmp, ObjectBody body) throws IOException {
+  private static long write(Path tmp, ObjectBody body, boolean fsync) throws IOException {
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
       OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), WRITE_BUFFER);
       CountingOutputStream counting = new CountingOutputStream(buffered);
       body.writeTo(counting);
       buffered.flush();
-      // data must be on disk before the rename makes it visible, or a crash could publish a
-      // complete-looking name over a truncated file
-      ch.force(true);
+      if (fsync) {
+        // data must be on disk before the rename makes it visible, or a crash could publish a
+        // complete-looking name over a truncated file
+        ch.force(true);
+      }
       return counting.count();
     }
   }

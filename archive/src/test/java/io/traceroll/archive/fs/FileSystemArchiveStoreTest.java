@@ -43,10 +43,12 @@ class FileSystemArchiveStoreTest {
     assertThat(store.get("a/b")).as("a directory is not an object").isEmpty();
   }
 
-  @Test
+  /** With or without fsync: the rename is what keeps partial objects invisible. */
+  @ParameterizedTest(name = "fsync={0}")
+  @ValueSource(booleans = {true, false})
   @Timeout(20)
-  void shouldNeverShowAPartialObjectWhileItIsBeingWritten() throws Exception {
-    FileSystemArchiveStore store = new FileSystemArchiveStore(dir);
+  void shouldNeverShowAPartialObjectWhileItIsBeingWritten(boolean fsync) throws Exception {
+    FileSystemArchiveStore store = new FileSystemArchiveStore(dir, fsync);
     store.put("k/obj", ObjectBody.ofBytes("old".getBytes(UTF_8)));
     CountDownLatch halfWritten = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -76,9 +78,10 @@ class FileSystemArchiveStoreTest {
     }
   }
 
-  @Test
-  void shouldLeaveOldObjectAndNoTempFileWhenTheBodyFails() throws IOException {
-    FileSystemArchiveStore store = new FileSystemArchiveStore(dir);
+  @ParameterizedTest(name = "fsync={0}")
+  @ValueSource(booleans = {true, false})
+  void shouldLeaveOldObjectAndNoTempFileWhenTheBodyFails(boolean fsync) throws IOException {
+    FileSystemArchiveStore store = new FileSystemArchiveStore(dir, fsync);
     store.put("k/obj", ObjectBody.ofBytes("old".getBytes(UTF_8)));
 
     assertThatThrownBy(() -> store.put("k/obj", out -> {

@@ -13,6 +13,7 @@ import io.traceroll.topology.TraceAssemblyTopology;
 import io.traceroll.topology.TracerollConfig;
 import io.traceroll.topology.metrics.TracerollMetrics;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,11 +46,14 @@ import org.apache.kafka.streams.test.TestRecord;
 public final class TopologyBenchmark {
 
   private static final int SPANS_PER_RECORD = 100;
+  /** {@code -Dtraceroll.bench.fsync=false}: archive without flushing each object to disk. */
+  private static final boolean FSYNC =
+      Boolean.parseBoolean(System.getProperty("traceroll.bench.fsync", "true"));
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
   /** One measured run. */
   public record Result(int requestSize, int spans, double ingestSeconds, double seconds,
-      long stateBytes, int parts) {
+      double cpuSeconds, long stateBytes, int parts) {
     /** End to end: ingest plus closing and archiving every part. */
     public double spansPerSecond() {
       return spans / seconds;
@@ -58,6 +62,14 @@ public final class TopologyBenchmark {
     /** Collection alone (decode, repartition, store appends), before any part closes. */
     public double ingestSpansPerSecond() {
       return spans / ingestSeconds;
+    }
+
+    /**
+     * CPU time of the whole process per span (all threads: the archive threads, GC, JIT): what the
+     * machine pays, unlike wall time also meaningful on a machine shared with other work.
+     */
+    public double cpuMicrosPerSpan() {
+      return cpuSeconds * 1e6 / spans;
     }
 
     public double stateBytesPerSpan() {
@@ -74,8 +86,8 @@ public final class TopologyBenchmark {
     System.out.println("warm-up ...");
     run(10, Math.min(spansPerSize, 20_000));
     run(1_000, Math.min(spansPerSize, 20_000));
-    System.out.printf("%-14s %10s %16s %18s %18s %8s%n", "request size", "spans",
-        "ingest spans/s", "end-to-end spans/s", "state bytes/span", "parts");
+    System.out.printf("%-14s %10s %16s %18s %14s %18s %8s%n", "request size", "spans",
+        "ingest spans/s", "end-to-end spans/s", "CPU us/span", "state bytes/span", "parts");
     for (int size : sizes) {
       List<Result> results = new ArrayList<>();
       for (int i = 0; i < rounds; i++) {
@@ -83,9 +95,9 @@ public final class TopologyBenchmark {
       }
       results.sort(Comparator.comparingDouble(Result::spansPerSecond));
       Result median = results.get(results.size() / 2);
-      System.out.printf("%-14d %10d %16.0f %18.0f %18.1f %8d%n", size, median.spans(),
-          median.ingestSpansPerSecond(), median.spansPerSecond(), median.stateBytesPerSpan(),
-          median.parts());
+      System.out.printf("%-14d %10d %16.0f %18.0f %14.1f %18.1f %8d%n", size, median.spans(),
+          median.ingestSpansPerSecond(), median.spansPerSecond(), median.cpuMicrosPerSpan(),
+          median.stateBytesPerSpan(), median.parts());
     }
   }
 
@@ -103,13 +115,14 @@ public final class TopologyBenchmark {
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, "traceroll-bench");
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
       props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-      try (FileSystemArchiveStore store = new FileSystemArchiveStore(dir.resolve("archive"));
+      try (FileSystemArchiveStore store = new FileSystemArchiveStore(dir.resolve("archive"), FSYNC);
           TopologyTestDriver driver = new TopologyTestDriver(
               new TraceAssemblyTopology(settings, store, metrics).get(), props, T0)) {
         TestInputTopic<byte[], byte[]> in = driver.createInputTopic("spans",
             new ByteArraySerializer(), new ByteArraySerializer());
         long stateBytes = 0;
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         for (int i = 0; i < records.size(); i++) {
           in.pipeInput(new TestRecord<>(null, records.get(i), T0));
           if (i % 200 == 199) {
@@ -119,12 +132,13 @@ public final class TopologyBenchmark {
         double ingestSeconds = (System.nanoTime() - t0) / 1e9;
         driver.advanceWallClockTime(settings.inactivityGap().plus(Duration.ofSeconds(1)));
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
         stateBytes += drainChangelogs(driver);
         int archived = (int) metrics.total(TracerollMetrics.SPANS_ARCHIVED);
         if (archived != total) {
           throw new IllegalStateException("archived " + archived + " of " + total + " spans");
         }
-        return new Result(size, total, ingestSeconds, seconds, stateBytes,
+        return new Result(size, total, ingestSeconds, seconds, cpuSeconds, stateBytes,
             (int) metrics.total(TracerollMetrics.PARTS_WRITTEN));
       }
     } finally {
@@ -165,6 +179,11 @@ public final class TopologyBenchmark {
       }
     }
     return bytes;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void deleteTree(Path dir) throws IOException {

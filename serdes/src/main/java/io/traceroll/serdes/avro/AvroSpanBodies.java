@@ -23,6 +23,24 @@ public final class AvroSpanBodies {
     return SpanAvroWriter.encode(prefix, out -> SpanAvroWriter.writeSpan(out, span));
   }
 
+  /** Length in bytes of the span's body: the first half of size-then-write. */
+  public static int size(Span span) {
+    AvroOut counting = AvroOut.counting();
+    SpanAvroWriter.writeSpan(counting, span);
+    return counting.position();
+  }
+
+  /**
+   * Writes the body of {@code span} at {@code offset}, where {@link #size} bytes must be free.
+   *
+   * @return the offset after the body
+   */
+  public static int write(Span span, byte[] into, int offset) {
+    AvroOut out = AvroOut.into(into, offset);
+    SpanAvroWriter.writeSpan(out, span);
+    return out.position();
+  }
+
   public static Span read(byte[] body) throws IOException {
     return read(body, 0, body.length);
   }

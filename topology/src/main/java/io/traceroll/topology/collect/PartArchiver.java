@@ -6,6 +6,7 @@ import io.traceroll.archive.TraceArchiver;
 import io.traceroll.span.Mark;
 import io.traceroll.span.Span;
 import io.traceroll.timeline.RequestTrace;
+import io.traceroll.timeline.TimelineOptions;
 import io.traceroll.timeline.TimelineWriter;
 import io.traceroll.timeline.TraceSummary;
 import io.traceroll.topology.metrics.TracerollMetrics;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * Writes one sealed part to the archive: the spans through the timeline writer, through the
  * layout's compression, straight into the store's stream (no whole-file array).
  *
+ * <p>Thread-safe: parts are archived on several threads at once.
+ *
  * <p>Bytes are a pure function of (trace key, part, span set, part flags): the spans are put in a
  * canonical order first, so arrival order, a replay after a crash, or a retry produce the same
  * object, and an overwrite is idempotent.
@@ -31,15 +34,16 @@ public final class PartArchiver {
 
   private final TraceArchiver archiver;
   private final ArchiveLayout layout;
-  private final TimelineWriter writer;
+  /** Per archive thread: nothing is shared between parts encoded at the same time. */
+  private final ThreadLocal<TimelineWriter> writer;
   private final Duration retryBudget;
   private final TracerollMetrics metrics;
 
-  public PartArchiver(ArchiveStore store, ArchiveLayout layout, TimelineWriter writer,
+  public PartArchiver(ArchiveStore store, ArchiveLayout layout, TimelineOptions options,
       Duration retryBudget, TracerollMetrics metrics) {
     this.archiver = new TraceArchiver(store, layout);
     this.layout = layout;
-    this.writer = writer;
+    this.writer = ThreadLocal.withInitial(() -> new TimelineWriter(options));
     this.retryBudget = retryBudget;
     this.metrics = metrics;
   }
@@ -62,7 +66,7 @@ public final class PartArchiver {
       try {
         // through TraceArchiver: it writes the key sidecar first for keys too long for a path
         long stored = archiver.writePart(traceKey, part.part(),
-            out -> summary[0] = writer.write(trace, out)).bytes();
+            out -> summary[0] = writer.get().write(trace, out)).bytes();
         metrics.archiveSucceeded();
         TraceSummary s = summary[0];
         return new ArchivedPart(traceKey, part.part(), objectKey, s.startNanos(), s.endNanos(),

@@ -1,5 +1,6 @@
 package io.traceroll.topology.collect;
 
+import io.traceroll.serdes.store.SpanChunk;
 import io.traceroll.span.Span;
 import io.traceroll.topology.Names;
 import io.traceroll.topology.TopologySettings;
@@ -7,11 +8,12 @@ import io.traceroll.topology.collect.DeadlineIndex.Clock;
 import io.traceroll.topology.collect.DeadlineIndex.Due;
 import io.traceroll.topology.metrics.TracerollMetrics;
 import io.traceroll.topology.metrics.TracerollMetrics.CloseCause;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,10 +30,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects the spans of each request and decides when a part is finished.
  *
- * <p>Per span: one get and one put of the fixed-size {@link RequestState}, one append to the
- * span window store (duplicates retained, so the spans already stored are never read or
+ * <p>Per chunk (the spans of one request in one input record, see {@link SpanChunk}): one get and
+ * one put of the fixed-size {@link RequestState}, one append of the chunk's bytes as they arrived
+ * to the span window store (duplicates retained, so the spans already stored are never read or
  * rewritten), and a deadline entry only when the request's next deadline moves earlier. That is
- * constant work per span however large the request, unlike re-aggregating a growing list.
+ * constant work per chunk however large the request, unlike re-aggregating a growing list, and no
+ * span is decoded before its part is archived.
  *
  * <p>Closing is driven by two punctuators over {@link DeadlineIndex}: wall-clock, so requests close
  * when input stops, and stream-time, so a replayed backlog closes requests by its own timestamps.
@@ -43,16 +47,23 @@ import org.slf4j.LoggerFactory;
  * identical overwrite; an archive outage leaves the part sealed, and the wall-clock punctuator
  * retries it until it succeeds. Nothing is deleted before it is archived.
  */
-public final class RequestCollector implements Processor<String, Span, String, ArchivedPart> {
+public final class RequestCollector
+    implements Processor<String, SpanChunk, String, ArchivedPart> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestCollector.class);
 
   /** Entries handled per punctuation: bounds its duration after an outage; the rest wait. */
   static final int MAX_DUE_PER_PUNCTUATION = 10_000;
+  /**
+   * Parts archived concurrently by one collector, and their stored bytes: enough to keep the
+   * archive threads busy, few enough that the decoded spans of a wave stay a small slice of heap.
+   */
+  public static final int MAX_WAVE_PARTS = 32;
+  static final long MAX_WAVE_BYTES = 32L * 1024 * 1024;
 
   private final TopologySettings settings;
-  private final Serde<Span> spanSerde;
   private final PartArchiver archiver;
+  private final ExecutorService pool;
   private final TracerollMetrics metrics;
   private final long gapMs;
   private final long graceMs;
@@ -60,17 +71,25 @@ public final class RequestCollector implements Processor<String, Span, String, A
   private final long requestRetentionMs;
 
   private ProcessorContext<String, ArchivedPart> context;
+  /**
+   * Wall time this task (re)started. Wall-clock idleness counts from here at the earliest: arrival
+   * times restored from another instance say nothing about the records still queued for this one
+   * after a failover, and closing on them would split every request open during the outage.
+   */
+  private long startedWall = Long.MIN_VALUE;
   private WindowStore<Bytes, byte[]> spans;
   private KeyValueStore<String, byte[]> requests;
   private KeyValueStore<Bytes, byte[]> sealed;
   private DeadlineIndex deadlines;
-  private Serializer<Span> spanWriter;
-  private Deserializer<Span> spanReader;
 
-  public RequestCollector(TopologySettings settings, Serde<Span> spanSerde, PartArchiver archiver,
+  /**
+   * @param pool the archive threads (shared by the collectors of all tasks); null only with a null
+   *     archiver (describe-only topology)
+   */
+  public RequestCollector(TopologySettings settings, PartArchiver archiver, ExecutorService pool,
       TracerollMetrics metrics) {
     this.settings = settings;
-    this.spanSerde = spanSerde;
+    this.pool = pool;
     this.archiver = archiver;
     this.metrics = metrics;
     this.gapMs = settings.inactivityGap().toMillis();
@@ -85,12 +104,11 @@ public final class RequestCollector implements Processor<String, Span, String, A
       throw new IllegalStateException("topology built for describe() only: no archive store");
     }
     this.context = context;
+    startedWall = context.currentSystemTimeMs();
     spans = context.getStateStore(Names.Store.SPANS);
     requests = context.getStateStore(Names.Store.REQUESTS);
     sealed = context.getStateStore(Names.Store.SEALED);
     deadlines = new DeadlineIndex(context.getStateStore(Names.Store.DEADLINES));
-    spanWriter = spanSerde.serializer();
-    spanReader = spanSerde.deserializer();
     context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME,
         this::onWallClock);
     context.schedule(settings.punctuationInterval(), PunctuationType.STREAM_TIME,
@@ -98,26 +116,57 @@ public final class RequestCollector implements Processor<String, Span, String, A
   }
 
   @Override
-  public void process(Record<String, Span> record) {
-    Span span = record.value();
-    String key = record.key() != null ? record.key() : span.traceId();
+  public void process(Record<String, SpanChunk> record) {
+    SpanChunk chunk = record.value();
+    String key = record.key();
     long wall = context.currentSystemTimeMs();
     long stream = streamNow();
-    byte[] raw = spanWriter.serialize(Names.Store.SPANS, span);
-    RequestState state = load(key);
-    RequestState next = state.append(stream, wall, stream, raw.length, span.isRoot(),
-        span.endNanos());
-    if (next.late()) {
-      metrics.lateSpan();
+    if (key == null) {
+      // never produced by this topology (every chunk is keyed); kept so nothing is dropped
+      for (Span span : decode(chunk)) {
+        append(span.traceId(), load(span.traceId()), SpanChunk.of(List.of(span)), wall, stream);
+      }
+      return;
     }
-    // Timestamp = stream time, not the record's: a span with an old timestamp must not land in an
-    // already expired segment and vanish silently.
-    spans.put(PartKey.of(key, next.part()), raw, stream);
+    RequestState state = load(key);
+    if (state.spanCount() + chunk.count() < settings.maxSpansPerPart()
+        && state.bytes() + chunk.bytes().length < settings.maxBytesPerPart()) {
+      append(key, state, chunk, wall, stream);
+      return;
+    }
+    // the chunk reaches a size cap: go span by span so the part rolls exactly where the cap is
+    for (Span span : decode(chunk)) {
+      append(key, state, SpanChunk.of(List.of(span)), wall, stream);
+      state = load(key);
+    }
+  }
+
+  /**
+   * One store append and one summary update for the whole chunk. Timestamp = stream time, not the
+   * record's: a span with an old timestamp must not land in an already expired segment and vanish
+   * silently.
+   */
+  private void append(String key, RequestState state, SpanChunk chunk, long wall, long stream) {
+    RequestState next = state.append(stream, wall, stream, chunk.bytes().length, chunk.count(),
+        chunk.hasRoot(), chunk.rootEndNanos(), chunk.maxEndNanos());
+    if (next.late()) {
+      metrics.lateSpans(chunk.count());
+    }
+    spans.put(PartKey.of(key, next.part()), chunk.bytes(), stream);
     next = scheduleEarlier(key, next);
     if (next.spanCount() >= settings.maxSpansPerPart() || next.bytes() >= settings.maxBytesPerPart()) {
-      seal(key, next, CloseCause.SIZE_ROLL, wall, true);
+      archiveAll(List.of(seal(key, next, CloseCause.SIZE_ROLL, wall)));
     } else {
       requests.put(key, next.encode());
+    }
+  }
+
+  private static List<Span> decode(SpanChunk chunk) {
+    try {
+      return chunk.spans();
+    } catch (IOException e) {
+      // the header parsed when the chunk arrived, and its bodies were written by SpanChunk.of
+      throw new IllegalStateException("span chunk with unreadable spans", e);
     }
   }
 
@@ -132,6 +181,7 @@ public final class RequestCollector implements Processor<String, Span, String, A
   }
 
   private void handleDue(Clock clock, long now, long wall, long stream, boolean archiveUp) {
+    List<SealedPart> finished = new ArrayList<>();
     for (Due due : deadlines.due(clock, now, MAX_DUE_PER_PUNCTUATION)) {
       deadlines.remove(due);
       byte[] raw = requests.get(due.subject());
@@ -159,18 +209,23 @@ public final class RequestCollector implements Processor<String, Span, String, A
         requests.put(due.subject(), scheduleEarlier(due.subject(), state).encode());
       } else {
         // while the archive is down, parts are still sealed (bounded state), archived later
-        archiveUp &= seal(due.subject(), state, cause, wall, archiveUp);
+        SealedPart part = seal(due.subject(), state, cause, wall);
+        if (archiveUp) {
+          finished.add(part);
+        }
       }
     }
+    archiveAll(finished);
   }
 
   /** Why the open part is finished now, or null. Either clock can finish it. */
   CloseCause decide(RequestState s, long wall, long stream) {
-    if (wall - s.lastArrivalWall() >= gapMs || stream - s.lastArrivalStream() >= gapMs) {
+    long lastWall = Math.max(s.lastArrivalWall(), startedWall);
+    if (wall - lastWall >= gapMs || stream - s.lastArrivalStream() >= gapMs) {
       return CloseCause.IDLE;
     }
     if (s.rootFinished()
-        && (wall - s.lastArrivalWall() >= graceMs || stream - s.lastArrivalStream() >= graceMs)) {
+        && (wall - lastWall >= graceMs || stream - s.lastArrivalStream() >= graceMs)) {
       return CloseCause.ROOT_ENDED;
     }
     if (wall - s.firstArrivalWall() >= maxDurationMs
@@ -186,7 +241,8 @@ public final class RequestCollector implements Processor<String, Span, String, A
    * left to fire and be rescheduled (cheaper than moving an entry on every span).
    */
   private RequestState scheduleEarlier(String key, RequestState s) {
-    long wallDue = due(s.lastArrivalWall(), s.firstArrivalWall(), s.rootFinished());
+    long wallDue = due(Math.max(s.lastArrivalWall(), startedWall), s.firstArrivalWall(),
+        s.rootFinished());
     long streamDue = due(s.lastArrivalStream(), s.firstArrivalStream(), s.rootFinished());
     long wall = s.wallDeadline();
     long stream = s.streamDeadline();
@@ -216,13 +272,8 @@ public final class RequestCollector implements Processor<String, Span, String, A
     return Math.max(0, due);
   }
 
-  /**
-   * Seals the open part and, if {@code archiveNow}, archives it.
-   *
-   * @return whether the part was archived
-   */
-  private boolean seal(String key, RequestState part, CloseCause cause, long wall,
-      boolean archiveNow) {
+  /** Seals the open part: from now on it waits in the sealed store until it is archived. */
+  private SealedPart seal(String key, RequestState part, CloseCause cause, long wall) {
     Bytes partKey = PartKey.of(key, part.part());
     sealed.put(partKey, SealedPart.encode(part, cause));
     RequestState after = part.sealed(cause.finishesRequest(), wall);
@@ -236,17 +287,82 @@ public final class RequestCollector implements Processor<String, Span, String, A
     long expiry = wall + requestRetentionMs;
     deadlines.schedule(Clock.WALL, expiry, key);
     requests.put(key, after.withDeadlines(expiry, RequestState.NONE).encode());
-    return archiveNow && archive(partKey, key, part, cause);
+    return new SealedPart(partKey, key, part, cause);
   }
 
-  /** Archives a sealed part; on success drops it from the sealed store and emits its index record. */
-  private boolean archive(Bytes partKey, String key, RequestState part, CloseCause cause) {
-    List<Span> list = new ArrayList<>(part.spanCount());
-    try (WindowStoreIterator<byte[]> it =
-        spans.fetch(partKey, part.firstStoreTs(), part.lastStoreTs())) {
-      while (it.hasNext()) {
-        list.add(spanReader.deserialize(Names.Store.SPANS, it.next().value));
+  /**
+   * Archives sealed parts; each one archived is dropped from the sealed store and announced on the
+   * index, in the given order. The stream thread reads each part's stored spans (state stores are
+   * single-threaded); decoding, encoding, compressing and the put run on the archive threads, a
+   * wave at a time, so parts closing together use every core and overlap their store latency.
+   * Everything is done before this returns: the object exists before the index record and the
+   * state change are committed, exactly as when archiving inline.
+   *
+   * @return whether all were archived; after a failure the rest stay sealed for a later retry
+   */
+  private boolean archiveAll(List<SealedPart> parts) {
+    // while the store is failing, probe it with one part at a time, as a retry loop would
+    int maxWave = metrics.archiveDegraded() ? 1 : MAX_WAVE_PARTS;
+    int next = 0;
+    while (next < parts.size()) {
+      List<SealedPart> wave = new ArrayList<>();
+      List<Future<ArchivedPart>> results = new ArrayList<>();
+      long bytes = 0;
+      while (next < parts.size() && wave.size() < maxWave
+          && (wave.isEmpty() || bytes < MAX_WAVE_BYTES)) {
+        SealedPart part = parts.get(next++);
+        List<byte[]> stored = storedSpans(part);
+        for (byte[] b : stored) {
+          bytes += b.length;
+        }
+        wave.add(part);
+        results.add(pool.submit(() -> archive(part, stored)));
       }
+      boolean allArchived = true;
+      for (int i = 0; i < wave.size(); i++) {
+        ArchivedPart archived = await(results.get(i));
+        if (archived == null) {
+          allArchived = false;
+          continue;
+        }
+        SealedPart part = wave.get(i);
+        sealed.delete(part.partKey());
+        metrics.partWritten(part.cause(), archived.spanCount());
+        context.forward(new Record<>(PartKey.indexKey(part.traceKey(), part.state().part()),
+            archived, streamNow()));
+      }
+      if (!allArchived) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The stored values of a part's spans (chunks, or single spans written by older versions). */
+  private List<byte[]> storedSpans(SealedPart part) {
+    List<byte[]> values = new ArrayList<>();
+    try (WindowStoreIterator<byte[]> it = spans.fetch(part.partKey(), part.state().firstStoreTs(),
+        part.state().lastStoreTs())) {
+      while (it.hasNext()) {
+        values.add(it.next().value);
+      }
+    }
+    return values;
+  }
+
+  /** On an archive thread: one part from its stored bytes to the object; null if the put failed. */
+  private ArchivedPart archive(SealedPart sealedPart, List<byte[]> stored) {
+    RequestState part = sealedPart.state();
+    String key = sealedPart.traceKey();
+    List<Span> list = new ArrayList<>(part.spanCount());
+    try {
+      for (byte[] value : stored) {
+        SpanChunk.readSpans(value, list);
+      }
+    } catch (IOException e) {
+      // state this version did not write: stop loudly rather than archive a part missing spans
+      throw new IllegalStateException("unreadable stored spans in part " + part.part()
+          + " of request " + key, e);
     }
     if (list.size() < part.spanCount()) {
       // only possible when span-retention was shorter than the part's life (misconfiguration or
@@ -260,17 +376,25 @@ public final class RequestCollector implements Processor<String, Span, String, A
           + "(at-least-once processing) stored some spans twice", part.part(), key, list.size(),
           part.spanCount());
     }
-    ArchivedPart archived = archiver.archive(key, part, cause, list);
-    if (archived == null) {
-      return false;
-    }
-    sealed.delete(partKey);
-    metrics.partWritten(cause, archived.spanCount());
-    context.forward(new Record<>(PartKey.indexKey(key, part.part()), archived, streamNow()));
-    return true;
+    return archiver.archive(key, part, sealedPart.cause(), list);
   }
 
-  /** Retries parts whose archiving failed earlier; stops at the first failure (store still down). */
+  private static ArchivedPart await(Future<ArchivedPart> result) {
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while archiving", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("archiving failed", cause);
+    }
+  }
+
+  /** Retries parts whose archiving failed earlier; stops at the first failing wave. */
   private boolean retrySealed() {
     List<KeyValue<Bytes, byte[]>> pending = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = sealed.all()) {
@@ -278,13 +402,11 @@ public final class RequestCollector implements Processor<String, Span, String, A
         pending.add(it.next());
       }
     }
+    List<SealedPart> parts = new ArrayList<>(pending.size());
     for (KeyValue<Bytes, byte[]> kv : pending) {
-      SealedPart p = SealedPart.decode(kv.value);
-      if (!archive(kv.key, PartKey.traceKey(kv.key), p.state(), p.cause())) {
-        return false;
-      }
+      parts.add(SealedPart.decode(kv.key, kv.value));
     }
-    return true;
+    return archiveAll(parts);
   }
 
   private RequestState load(String key) {
@@ -296,8 +418,8 @@ public final class RequestCollector implements Processor<String, Span, String, A
     return Math.max(0, context.currentStreamTimeMs());
   }
 
-  /** A part waiting to be archived: its final state and why it was finished. */
-  record SealedPart(RequestState state, CloseCause cause) {
+  /** A part waiting to be archived: where, its final state and why it was finished. */
+  record SealedPart(Bytes partKey, String traceKey, RequestState state, CloseCause cause) {
     static byte[] encode(RequestState state, CloseCause cause) {
       byte[] s = state.encode();
       byte[] out = new byte[s.length + 1];
@@ -306,9 +428,10 @@ public final class RequestCollector implements Processor<String, Span, String, A
       return out;
     }
 
-    static SealedPart decode(byte[] b) {
+    static SealedPart decode(Bytes partKey, byte[] b) {
       byte[] s = java.util.Arrays.copyOf(b, b.length - 1);
-      return new SealedPart(RequestState.decode(s), CloseCause.values()[b[b.length - 1]]);
+      return new SealedPart(partKey, PartKey.traceKey(partKey), RequestState.decode(s),
+          CloseCause.values()[b[b.length - 1]]);
     }
   }
 }

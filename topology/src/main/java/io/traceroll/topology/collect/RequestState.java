@@ -65,16 +65,29 @@ public record RequestState(
   /** This request with one more span in its open part (opening it if none is open). */
   public RequestState append(long storeTs, long wallNow, long streamNow, int spanBytes,
       boolean isRoot, long spanEndNanos) {
+    return append(storeTs, wallNow, streamNow, spanBytes, 1, isRoot, spanEndNanos, spanEndNanos);
+  }
+
+  /**
+   * This request with {@code spans} more spans in its open part, appended together (one chunk):
+   * the same state as appending them one by one.
+   *
+   * @param anyRoot whether one of them is a root span
+   * @param rootEnd the latest end of those root spans (ignored without one)
+   * @param maxEnd the latest end of any of them
+   */
+  public RequestState append(long storeTs, long wallNow, long streamNow, int bytesAdded,
+      int spans, boolean anyRoot, long rootEnd, long maxEnd) {
     boolean opening = spanCount == 0;
-    boolean root = rootSeen || isRoot;
-    long rootEnd = !isRoot ? rootEndNanos : rootSeen ? Math.max(rootEndNanos, spanEndNanos)
-        : spanEndNanos;
-    return new RequestState(part, closed, opening ? closed : late, spanCount + 1,
-        bytes + spanBytes,
+    boolean root = rootSeen || anyRoot;
+    long rootEndNext = !anyRoot ? rootEndNanos : rootSeen ? Math.max(rootEndNanos, rootEnd)
+        : rootEnd;
+    return new RequestState(part, closed, opening ? closed : late, spanCount + spans,
+        bytes + bytesAdded,
         opening ? storeTs : firstStoreTs, Math.max(opening ? storeTs : lastStoreTs, storeTs),
         opening ? wallNow : firstArrivalWall, opening ? streamNow : firstArrivalStream,
-        wallNow, streamNow, root, rootEnd,
-        opening ? spanEndNanos : Math.max(maxEndNanos, spanEndNanos),
+        wallNow, streamNow, root, rootEndNext,
+        opening ? maxEnd : Math.max(maxEndNanos, maxEnd),
         wallDeadline, streamDeadline, closedAtWall);
   }
 

@@ -1,5 +1,6 @@
 package io.traceroll.topology.keys;
 
+import io.traceroll.serdes.store.SpanChunk;
 import io.traceroll.span.Mark;
 import io.traceroll.span.Span;
 import io.traceroll.topology.Names;
@@ -8,7 +9,10 @@ import io.traceroll.topology.collect.DeadlineIndex;
 import io.traceroll.topology.collect.DeadlineIndex.Clock;
 import io.traceroll.topology.collect.DeadlineIndex.Due;
 import io.traceroll.topology.metrics.TracerollMetrics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -32,7 +36,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * closed). Several traces with one key thereby form one request. A span carrying a different key
  * than its trace's is kept under the first key and marked {@code trace_key_conflict}.
  */
-public final class TraceKeyResolver implements Processor<String, Span, String, Span> {
+public final class TraceKeyResolver implements Processor<String, SpanChunk, String, SpanChunk> {
 
   public static final String CONFLICT = "trace_key_conflict";
   public static final String FALLBACK = "trace_key_fallback";
@@ -44,7 +48,16 @@ public final class TraceKeyResolver implements Processor<String, Span, String, S
   private final long maxDurationMs;
   private final long retentionMs;
 
-  private ProcessorContext<String, Span> context;
+  private ProcessorContext<String, SpanChunk> context;
+  /**
+   * Wall time this task (re)started. Wall-clock idleness counts from here at the earliest: a hold
+   * time restored from another instance says nothing about the records still queued for this one.
+   * Without it, a failover longer than the gap released every held trace under its trace id
+   * before its keyed span, already in the input, was read (found by the crash-loop test).
+   */
+  private long startedWall = Long.MIN_VALUE;
+  /** Spans resolved by the current call, forwarded as chunks per key when it ends. */
+  private final List<Span> out = new ArrayList<>();
   private KeyValueStore<String, byte[]> traceKeys;
   private WindowStore<Bytes, byte[]> pending;
   private DeadlineIndex deadlines;
@@ -62,22 +75,42 @@ public final class TraceKeyResolver implements Processor<String, Span, String, S
   }
 
   @Override
-  public void init(ProcessorContext<String, Span> context) {
+  public void init(ProcessorContext<String, SpanChunk> context) {
     this.context = context;
+    startedWall = context.currentSystemTimeMs();
     traceKeys = context.getStateStore(Names.Store.TRACE_KEYS);
     pending = context.getStateStore(Names.Store.PENDING_SPANS);
     deadlines = new DeadlineIndex(context.getStateStore(Names.Store.TRACE_KEY_DEADLINES));
     spanWriter = spanSerde.serializer();
     spanReader = spanSerde.deserializer();
     context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME,
-        now -> handleDue(Clock.WALL, now, now, streamNow()));
+        now -> {
+          handleDue(Clock.WALL, now, now, streamNow());
+          flush(streamNow());
+        });
     context.schedule(settings.punctuationInterval(), PunctuationType.STREAM_TIME,
-        now -> handleDue(Clock.STREAM, now, context.currentSystemTimeMs(), now));
+        now -> {
+          handleDue(Clock.STREAM, now, context.currentSystemTimeMs(), now);
+          flush(streamNow());
+        });
   }
 
   @Override
-  public void process(Record<String, Span> record) {
-    Span span = record.value();
+  public void process(Record<String, SpanChunk> record) {
+    List<Span> spans;
+    try {
+      spans = record.value().spans();
+    } catch (IOException e) {
+      // the header parsed when the chunk arrived, and its bodies were written by SpanChunk.of
+      throw new IllegalStateException("span chunk with unreadable spans", e);
+    }
+    for (Span span : spans) {
+      process(span);
+    }
+    flush(streamNow());
+  }
+
+  private void process(Span span) {
     String traceId = span.traceId();
     byte[] raw = traceKeys.get(traceId);
     TraceKeyState state = raw == null ? null : TraceKeyState.decode(raw);
@@ -134,9 +167,11 @@ public final class TraceKeyResolver implements Processor<String, Span, String, S
         }
         continue;
       }
-      boolean idle = wall - state.lastPendingWall() >= gapMs
+      long lastWall = Math.max(state.lastPendingWall(), startedWall);
+      long firstWall = Math.max(state.firstPendingWall(), startedWall);
+      boolean idle = wall - lastWall >= gapMs
           || stream - state.lastPendingStream() >= gapMs
-          || wall - state.firstPendingWall() >= maxDurationMs
+          || wall - firstWall >= maxDurationMs
           || stream - state.firstPendingStream() >= maxDurationMs;
       if (idle) {
         cancel(traceId, clock == Clock.WALL ? state.withDeadlines(TraceKeyState.NONE,
@@ -150,7 +185,7 @@ public final class TraceKeyResolver implements Processor<String, Span, String, S
         metrics.keyFellBack();
       } else {
         long next = clock == Clock.WALL
-            ? Math.min(state.lastPendingWall() + gapMs, state.firstPendingWall() + maxDurationMs)
+            ? Math.min(lastWall + gapMs, firstWall + maxDurationMs)
             : Math.min(state.lastPendingStream() + gapMs,
                 state.firstPendingStream() + maxDurationMs);
         deadlines.schedule(clock, next, traceId);
@@ -197,7 +232,22 @@ public final class TraceKeyResolver implements Processor<String, Span, String, S
   }
 
   private void forward(Span span, long stream) {
-    context.forward(new Record<>(span.traceKey(), span, stream));
+    out.add(span);
+  }
+
+  /** Forwards the buffered spans, one chunk per run of spans with the same key. */
+  private void flush(long stream) {
+    int from = 0;
+    for (int i = 1; i <= out.size(); i++) {
+      if (i == out.size() || !out.get(i).traceKey().equals(out.get(from).traceKey())) {
+        String key = out.get(from).traceKey();
+        for (SpanChunk chunk : SpanChunk.chunks(out.subList(from, i), SpanChunk.MAX_CHUNK_BYTES)) {
+          context.forward(new Record<>(key, chunk, stream));
+        }
+        from = i;
+      }
+    }
+    out.clear();
   }
 
   private long streamNow() {

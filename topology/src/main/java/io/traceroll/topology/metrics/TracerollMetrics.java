@@ -102,8 +102,8 @@ public final class TracerollMetrics implements MeterBinder {
         .register(registry)).increment(count);
   }
 
-  public void lateSpan() {
-    late.increment();
+  public void lateSpans(int count) {
+    late.increment(count);
   }
 
   public void partWritten(CloseCause cause, int spanCount) {

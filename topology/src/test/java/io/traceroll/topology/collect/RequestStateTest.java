@@ -3,8 +3,11 @@ package io.traceroll.topology.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class RequestStateTest {
@@ -44,6 +47,34 @@ class RequestStateTest {
     assertThat(s.rootFinished()).isTrue();
 
     assertThat(s.append(1, 1, 1, 10, false, 150).rootFinished()).isFalse();
+  }
+
+  /** A chunk is appended in one step; the summary must not depend on how spans were grouped. */
+  @Property(tries = 500)
+  void shouldSummariseAChunkExactlyAsItsSpansAppendedOneByOne(
+      @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 0, max = 40) Integer> ends,
+      @ForAll @Size(min = 8, max = 8) List<Boolean> roots, @ForAll boolean startFresh) {
+    RequestState start = startFresh ? RequestState.fresh()
+        : RequestState.fresh().append(1, 1, 1, 7, true, 20).sealed(true, 2);
+    RequestState oneByOne = start;
+    boolean anyRoot = false;
+    long rootEnd = 0;
+    long maxEnd = Long.MIN_VALUE;
+    for (int i = 0; i < ends.size(); i++) {
+      long end = ends.get(i);
+      boolean root = roots.get(i);
+      oneByOne = oneByOne.append(5, 6, 7, 3, root, end);
+      if (root) {
+        rootEnd = anyRoot ? Math.max(rootEnd, end) : end;
+        anyRoot = true;
+      }
+      maxEnd = Math.max(maxEnd, end);
+    }
+
+    RequestState chunk = start.append(5, 6, 7, 3 * ends.size(), ends.size(), anyRoot, rootEnd,
+        maxEnd);
+
+    assertThat(chunk).isEqualTo(oneByOne);
   }
 
   @Test
