@@ -17,7 +17,7 @@ public final class EventArgs {
 
   /** No categories, annotations, flows, correlation or callstack. */
   public static final EventArgs NONE = new EventArgs(List.of(), List.of(), new long[0],
-      new long[0], null, null, new long[0], new long[0]);
+      new long[0], null, null, null, new long[0], new long[0]);
 
   private static final long[] NO_IDS = new long[0];
 
@@ -27,12 +27,14 @@ public final class EventArgs {
   private final long[] terminatingFlowIds;
   private final Correlation correlation;
   private final Callstack callstack;
+  private final List<InlineFrame> inlineCallstack;
   private final long[] counterTracks;
   private final long[] counterValues;
 
   private EventArgs(List<String> categories, List<Annotation> annotations, long[] flowIds,
       long[] terminatingFlowIds, Correlation correlation, Callstack callstack,
-      long[] counterTracks, long[] counterValues) {
+      List<InlineFrame> inlineCallstack, long[] counterTracks, long[] counterValues) {
+    this.inlineCallstack = inlineCallstack;
     this.counterTracks = counterTracks;
     this.counterValues = counterValues;
     this.categories = categories;
@@ -82,6 +84,11 @@ public final class EventArgs {
     return callstack;
   }
 
+  /** Frames of an inline callstack, outermost first; may be {@code null}. */
+  public List<InlineFrame> inlineCallstack() {
+    return inlineCallstack;
+  }
+
   /** Counter values this event sets at its timestamp ({@link Builder#counterValue}). */
   public int counterValueCount() {
     return counterTracks.length;
@@ -99,7 +106,7 @@ public final class EventArgs {
   public String toString() {
     return "EventArgs[categories=" + categories + ", annotations=" + annotations + ", flows="
         + Arrays.toString(flowIds) + ", terminating=" + Arrays.toString(terminatingFlowIds)
-        + ", correlation=" + correlation + ", callstack=" + callstack + ", counterTracks="
+        + ", correlation=" + correlation + ", callstack=" + callstack + ", inlineCallstack=" + inlineCallstack + ", counterTracks="
         + Arrays.toString(counterTracks) + ", counterValues=" + Arrays.toString(counterValues)
         + "]";
   }
@@ -112,6 +119,7 @@ public final class EventArgs {
     private long[] terminating = NO_IDS;
     private Correlation correlation;
     private Callstack callstack;
+    private List<InlineFrame> inlineCallstack;
     private long[] counterTracks = NO_IDS;
     private long[] counterValues = NO_IDS;
 
@@ -151,8 +159,20 @@ public final class EventArgs {
       return this;
     }
 
+    /** An interned callstack: for stacks that repeat. Replaces an inline one. */
     public Builder callstack(Callstack value) {
       callstack = value;
+      inlineCallstack = null;
+      return this;
+    }
+
+    /** A callstack written inline on this event: for a stack seen once. Replaces an interned one. */
+    public Builder inlineCallstack(List<InlineFrame> frames) {
+      if (frames.isEmpty()) {
+        throw new IllegalArgumentException("a callstack has at least one frame");
+      }
+      inlineCallstack = List.copyOf(frames);
+      callstack = null;
       return this;
     }
 
@@ -170,7 +190,8 @@ public final class EventArgs {
     public EventArgs build() {
       // one EventArgs per slice: the common empty arrays are shared, not cloned
       return new EventArgs(List.copyOf(categories), List.copyOf(annotations), copy(flows),
-          copy(terminating), correlation, callstack, copy(counterTracks), copy(counterValues));
+          copy(terminating), correlation, callstack, inlineCallstack, copy(counterTracks),
+          copy(counterValues));
     }
 
     private static long[] copy(long[] array) {

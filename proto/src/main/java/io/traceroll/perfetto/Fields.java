@@ -96,6 +96,7 @@ final class Fields {
     static final int CORRELATION_ID = 52;
     static final int CORRELATION_ID_STR = 53;
     static final int CORRELATION_ID_STR_IID = 54;
+    static final int CALLSTACK = 55;
     static final int CALLSTACK_IID = 56;
     static final int TYPE_SLICE_BEGIN = 1;
     static final int TYPE_SLICE_END = 2;
@@ -103,6 +104,16 @@ final class Fields {
     static final int TYPE_COUNTER = 4;
 
     private Event() {}
+  }
+
+  /** TrackEvent.Callstack and its Frame, protos/perfetto/trace/track_event/track_event.proto */
+  static final class InlineCallstack {
+    static final int FRAMES = 1;
+    static final int FUNCTION_NAME = 1;
+    static final int SOURCE_FILE = 2;
+    static final int LINE_NUMBER = 3;
+
+    private InlineCallstack() {}
   }
 
   /** protos/perfetto/trace/track_event/debug_annotation.proto */

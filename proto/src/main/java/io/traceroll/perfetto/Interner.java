@@ -20,6 +20,23 @@ final class Interner<K> {
   private int size;
   private final List<K> fresh = new ArrayList<>();
   private long next = 1;
+  private final Fresh pending;
+
+  /**
+   * Shared by the indexes of one sequence: whether any of them holds fresh entries, so that a
+   * packet defining nothing (nearly every packet) skips sizing and committing all of them.
+   */
+  static final class Fresh {
+    boolean any;
+  }
+
+  Interner() {
+    this(new Fresh());
+  }
+
+  Interner(Fresh pending) {
+    this.pending = pending;
+  }
 
   /** The iid of {@code key}, defining it in the current packet if it is new. */
   long iid(K key) {
@@ -29,6 +46,20 @@ final class Interner<K> {
       Object k = keys[i];
       if (k == null) {
         return assign(key, i);
+      }
+      if (k == key || k.equals(key)) {
+        return ids[i];
+      }
+    }
+  }
+
+  /** The iid of {@code key}, or 0 when it has none (nothing is assigned). */
+  long find(K key) {
+    int mask = keys.length - 1;
+    for (int i = spread(key.hashCode()) & mask; ; i = (i + 1) & mask) {
+      Object k = keys[i];
+      if (k == null) {
+        return 0;
       }
       if (k == key || k.equals(key)) {
         return ids[i];
@@ -55,6 +86,7 @@ final class Interner<K> {
     ids[slot] = assigned;
     size++;
     fresh.add(key);
+    pending.any = true;
     if (2 * size > keys.length) {
       grow();
     }
@@ -110,7 +142,9 @@ final class Interner<K> {
 
   /** Called once the packet that defines the fresh entries has been written. */
   void commit() {
-    fresh.clear();
+    if (!fresh.isEmpty()) { // called for every index after every packet; nearly always empty
+      fresh.clear();
+    }
   }
 
   int size() {

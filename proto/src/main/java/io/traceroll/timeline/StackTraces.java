@@ -62,30 +62,41 @@ public final class StackTraces {
     if (text == null || text.isBlank()) {
       return null;
     }
-    String[] lines = lines(text);
-    ParsedStack p = parseJava(lines, maxFrames);
+    ParsedStack p = parseJava(text, maxFrames);
     if (p == null) {
+      String[] lines = lines(text);
       p = parsePython(lines, maxFrames);
-    }
-    if (p == null) {
-      p = parseGo(lines, maxFrames);
+      if (p == null) {
+        p = parseGo(lines, maxFrames);
+      }
     }
     return p;
   }
 
-  private static ParsedStack parseJava(String[] lines, int maxFrames) {
+  /**
+   * Walks the text line by line in place (the lines {@link #lines} would give): a frame line
+   * costs two substrings (method and file), not a line string plus four.
+   */
+  private static ParsedStack parseJava(String text, int maxFrames) {
     List<StackFrame> innermostFirst = new ArrayList<>();
     List<String> causes = new ArrayList<>();
     String headline = null;
     boolean inOuter = true;
-    String[] frame = new String[2];
-    for (String line : lines) {
-      if (javaFrame(line, frame)) {
+    int[] frame = new int[4];
+    int length = text.length();
+    for (int from = 0; from <= length; ) {
+      int nl = text.indexOf('\n', from);
+      int next = nl < 0 ? length + 1 : nl + 1;
+      int to = nl < 0 ? length : nl > from && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
+      if (javaFrame(text, from, to, frame)) {
         if (inOuter) {
-          innermostFirst.add(javaFrame(frame[0], frame[1]));
+          innermostFirst.add(javaFrame(text, frame));
         }
+        from = next;
         continue;
       }
+      String line = text.substring(from, to);
+      from = next;
       // the regex needs one of these literally: most lines are skipped without running it
       Matcher c = line.contains("Caused by: ") || line.contains("Suppressed: ")
           ? JAVA_CAUSE.matcher(line) : null;
@@ -128,22 +139,35 @@ public final class StackTraces {
    * property test checks it against the regex.
    */
   static boolean javaFrame(String line, String[] groups) {
-    int n = line.length(); // matches(): "$" only at the very end, the whole line consumed
-    int i = 0;
-    while (i < n && isSpace(line.charAt(i))) {
+    int[] at = new int[4];
+    if (!javaFrame(line, 0, line.length(), at)) {
+      return false;
+    }
+    groups[0] = line.substring(at[0], at[1]);
+    groups[1] = line.substring(at[2], at[3]);
+    return true;
+  }
+
+  /**
+   * {@link #javaFrame(String, String[])} on the line {@code text[from, to)}: on a match stores
+   * the bounds of group 1 (qualified method) and group 2 (location) in {@code at}.
+   */
+  private static boolean javaFrame(String text, int from, int n, int[] at) {
+    int i = from;
+    while (i < n && isSpace(text.charAt(i))) {
       i++;
     }
-    if (i + 2 >= n || line.charAt(i) != 'a' || line.charAt(i + 1) != 't'
-        || !isSpace(line.charAt(i + 2))) {
+    if (i + 2 >= n || text.charAt(i) != 'a' || text.charAt(i + 1) != 't'
+        || !isSpace(text.charAt(i + 2))) {
       return false;
     }
     i += 3;
-    while (i < n && isSpace(line.charAt(i))) {
+    while (i < n && isSpace(text.charAt(i))) {
       i++;
     }
     int open = i;
-    while (open < n && line.charAt(open) != '(') {
-      char c = line.charAt(open);
+    while (open < n && text.charAt(open) != '(') {
+      char c = text.charAt(open);
       if (c == ')' || isSpace(c)) {
         return false;
       }
@@ -152,28 +176,30 @@ public final class StackTraces {
     if (open == i || open == n) {
       return false;
     }
-    int close = line.indexOf(')', open + 1);
-    if (close < 0) {
+    int close = text.indexOf(')', open + 1);
+    if (close < 0 || close >= n) {
       return false;
     }
     for (int k = close + 1; k < n; k++) {
-      if (!isSpace(line.charAt(k))) {
+      if (!isSpace(text.charAt(k))) {
         return false;
       }
     }
     // optional "module/" or "loader//" prefix: up to the first '/', unless "0x" follows
     int method = i;
-    int slash = line.indexOf('/', i);
+    int slash = text.indexOf('/', i);
     if (slash > i && slash < open) {
-      if (slash + 1 < open && line.charAt(slash + 1) == '/' && slash + 2 < open
-          && !line.startsWith("0x", slash + 2)) {
+      if (slash + 1 < open && text.charAt(slash + 1) == '/' && slash + 2 < open
+          && !text.startsWith("0x", slash + 2)) {
         method = slash + 2;
-      } else if (slash + 1 < open && !line.startsWith("0x", slash + 1)) {
+      } else if (slash + 1 < open && !text.startsWith("0x", slash + 1)) {
         method = slash + 1;
       }
     }
-    groups[0] = line.substring(method, open);
-    groups[1] = line.substring(open + 1, close);
+    at[0] = method;
+    at[1] = open;
+    at[2] = open + 1;
+    at[3] = close;
     return true;
   }
 
@@ -182,19 +208,38 @@ public final class StackTraces {
     return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
 
-  private static StackFrame javaFrame(String qualifiedMethod, String location) {
+  /** The frame whose bounds {@link #javaFrame(String, int, int, int[])} found. */
+  private static StackFrame javaFrame(String text, int[] at) {
+    String qualifiedMethod = text.substring(at[0], at[1]);
+    int from = at[2];
+    int to = at[3];
     // "Foo.java:12", "Foo.java", "Native Method", "Unknown Source"
-    int colon = location.lastIndexOf(':');
-    if (colon > 0) {
-      int line = parseLine(location.substring(colon + 1));
+    int colon = text.lastIndexOf(':', to - 1);
+    if (colon > from) {
+      int line = parseLine(text, colon + 1, to);
       if (line > 0) {
-        return new StackFrame(qualifiedMethod, location.substring(0, colon), line);
+        return new StackFrame(qualifiedMethod, text.substring(from, colon), line);
       }
     }
-    if (location.isEmpty() || location.equals("Unknown Source")) {
+    if (from == to || text.startsWith("Unknown Source", from) && to - from == 14) {
       return new StackFrame(qualifiedMethod, null, 0);
     }
-    return new StackFrame(qualifiedMethod, location, 0);
+    return new StackFrame(qualifiedMethod, text.substring(from, to), 0);
+  }
+
+  /** {@link #parseLine(String)} of {@code text[from, to)}, without the substring. */
+  private static int parseLine(String text, int from, int to) {
+    while (from < to && text.charAt(from) <= ' ') { // String.trim()
+      from++;
+    }
+    while (to > from && text.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    try {
+      return Integer.parseInt(text, from, to, 10);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static ParsedStack parsePython(String[] lines, int maxFrames) {

@@ -51,23 +51,30 @@ final class TimelineLayout {
 
   final int[] events;
 
-  /** Flow endpoints per span: [flowStart[i], flowStart[i+1]) into flowId/flowOutgoing. */
+  /**
+   * Flow endpoints per span: [flowStart[i], flowStart[i+1]) into flowEdge/flowOutgoing. An edge
+   * (0..flowEdgeCount-1) starts at the BEGIN of its earlier span in canonical order and ends at
+   * the later one's; the writer picks the ids ({@link FlowIds}).
+   */
   final int[] flowStart;
-  final long[] flowId;
+  final int[] flowEdge;
   final boolean[] flowOutgoing;
+  final int flowEdgeCount;
 
   final long clockReference;
 
-  /** Span indices sorted by span id hash code, then canonical order; see {@link #find}. */
+  /**
+   * Open-addressing table from span id to 1 + the canonical index of the first span with that id
+   * (0 = empty slot), see {@link #find}: one hash per span and O(1) lookups, where sorting span
+   * indices by id hash and binary-searching them cost ~5% of encoding a request.
+   */
   private final int[] byId;
-  private final int[] idHash;
 
   private TimelineLayout(RequestTrace request, boolean flows) {
     this.request = request;
     List<Span> list = request.spans();
     n = list.size();
-    spans = list.toArray(new Span[0]);
-    Arrays.sort(spans, CanonicalOrder.SPANS);
+    spans = canonicalOrder(list.toArray(new Span[0]));
     start = new long[n];
     end = new long[n];
     for (int i = 0; i < n; i++) {
@@ -77,36 +84,51 @@ final class TimelineLayout {
 
     // ---- processes: a real pid is used only when no other service of this part claims it (two
     // containers both reporting pid 1 would otherwise become one process in trace processor)
+    // Services are ranked first (one map lookup per span), so everything per service below is an
+    // array access by rank; a service reports one pid as a rule, so the pid map is consulted only
+    // when a span's pid differs from its service's previous one.
+    Ranks serviceRanks = ranks(n, i -> spans[i].serviceName());
+    int[] serviceRank = serviceRanks.of();
+    String[] serviceNames = serviceRanks.values();
+    int services = serviceNames.length;
     Map<Integer, TreeSet<String>> servicesByRealPid = new HashMap<>();
-    for (Span s : spans) {
-      if (s.pid() > 0) {
-        servicesByRealPid.computeIfAbsent(s.pid(), k -> new TreeSet<>()).add(s.serviceName());
+    int[] lastPid = new int[services];
+    for (int i = 0; i < n; i++) {
+      int pid = spans[i].pid();
+      int r = serviceRank[i];
+      if (pid > 0 && pid != lastPid[r]) {
+        lastPid[r] = pid;
+        servicesByRealPid.computeIfAbsent(pid, k -> new TreeSet<>()).add(serviceNames[r]);
       }
     }
-    Map<String, Integer> syntheticPids = new HashMap<>();
+    int[] syntheticPid = new int[services];
+    int[] uniquePid = new int[services]; // lastPid[r] when no other service claims it, else 0
+    for (int r = 0; r < services; r++) {
+      syntheticPid[r] = ProcessIds.syntheticPid(serviceNames[r]);
+      if (lastPid[r] > 0 && servicesByRealPid.get(lastPid[r]).size() == 1) {
+        uniquePid[r] = lastPid[r];
+      }
+    }
     int[] pidOf = new int[n];
     for (int i = 0; i < n; i++) {
-      Span s = spans[i];
-      pidOf[i] = s.pid() > 0 && servicesByRealPid.get(s.pid()).size() == 1 ? s.pid()
-          : syntheticPids.computeIfAbsent(s.serviceName(), ProcessIds::syntheticPid);
+      int pid = spans[i].pid();
+      int r = serviceRank[i];
+      pidOf[i] = pid <= 0 ? syntheticPid[r]
+          : pid == uniquePid[r] || pid != lastPid[r] && servicesByRealPid.get(pid).size() == 1
+              ? pid : syntheticPid[r];
     }
-    // Grouping works on sorted index arrays rather than maps of per-span keys: an int per span,
-    // and the sort order is the (deterministic) numbering.
-    int[] serviceRank = ranks(n, i -> spans[i].serviceName());
-    int[] threadRank = ranks(n, i -> spans[i].threadName());
-    int[] order = identity(n);
-    IntSorter.sort(order, (a, b) -> serviceRank[a] != serviceRank[b]
-        ? Integer.compare(serviceRank[a], serviceRank[b]) : Integer.compare(pidOf[a], pidOf[b]));
+    // Grouping packs each span's key into a long whose numeric order is the key order; the
+    // distinct keys, sorted, are the (deterministic) numbering. Primitive sorts of a long per
+    // span instead of sorting indices with a comparator.
+    Ranks threadRanks = ranks(n, i -> spans[i].threadName());
+    int[] threadRank = threadRanks.of();
+    String[] threadNames = threadRanks.values();
+    long[] key = new long[n];
+    for (int i = 0; i < n; i++) {
+      key[i] = (long) serviceRank[i] << 32 | (pidOf[i] ^ 0x80000000L) & 0xffffffffL;
+    }
     processOf = new int[n];
-    int procs = 0;
-    for (int k = 0; k < n; k++) {
-      int i = order[k];
-      int prev = k == 0 ? -1 : order[k - 1];
-      if (k == 0 || pidOf[i] != pidOf[prev] || serviceRank[i] != serviceRank[prev]) {
-        procs++;
-      }
-      processOf[i] = procs - 1;
-    }
+    int procs = number(key, processOf);
     procService = new String[procs];
     procPid = new int[procs];
     procNote = new String[procs];
@@ -123,29 +145,27 @@ final class TimelineLayout {
 
     // ---- track groups: the process-level lanes of a process (tid 0), then each of its threads
     long[] tidOf = new long[n];
+    int[] syntheticTid = new int[threadNames.length]; // per thread name, computed on first use
     for (int i = 0; i < n; i++) {
       Span s = spans[i];
-      tidOf[i] = s.tid() != 0 ? s.tid()
-          : s.threadName() != null ? ProcessIds.syntheticPid("thread:" + s.threadName()) : 0;
-    }
-    IntSorter.sort(order, (a, b) -> {
-      int c = Integer.compare(processOf[a], processOf[b]);
-      if (c == 0) {
-        c = Long.compare(tidOf[a], tidOf[b]);
+      if (s.tid() != 0) {
+        tidOf[i] = s.tid();
+      } else if (s.threadName() != null) {
+        int t = threadRank[i];
+        if (syntheticTid[t] == 0) { // synthetic pids are >= 2^22, never 0
+          syntheticTid[t] = ProcessIds.syntheticPid("thread:" + s.threadName());
+        }
+        tidOf[i] = syntheticTid[t];
       }
-      return c != 0 ? c : Integer.compare(threadRank[a], threadRank[b]);
-    });
+    }
+    int[] tidRank = new int[n];
+    number(tidOf, tidRank); // tids in signed order, as ranks
+    for (int i = 0; i < n; i++) {
+      // process, tid, thread name: each below 2^21 (spans per part are far fewer)
+      key[i] = (long) processOf[i] << 42 | (long) tidRank[i] << 21 | threadRank[i];
+    }
     groupOf = new int[n];
-    int groupCount = 0;
-    for (int k = 0; k < n; k++) {
-      int i = order[k];
-      int prev = k == 0 ? -1 : order[k - 1];
-      if (k == 0 || processOf[i] != processOf[prev] || tidOf[i] != tidOf[prev]
-          || threadRank[i] != threadRank[prev]) {
-        groupCount++;
-      }
-      groupOf[i] = groupCount - 1;
-    }
+    int groupCount = number(key, groupOf);
     groupProcess = new int[groupCount];
     groupTid = new long[groupCount];
     groupThreadName = new String[groupCount];
@@ -156,20 +176,21 @@ final class TimelineLayout {
     }
 
     // ---- parents: children attach to the first span in canonical order with their parent's id
-    // (by hash code, then canonical index: int compares only; equal ids share a hash run)
-    idHash = new int[n];
-    for (int i = 0; i < n; i++) {
-      idHash[i] = spans[i].spanId().hashCode();
-    }
-    byId = identity(n);
-    IntSorter.sort(byId, (a, b) -> idHash[a] != idHash[b] ? Integer.compare(idHash[a], idHash[b])
-        : Integer.compare(a, b));
+    byId = new int[Integer.highestOneBit(Math.max(2, n) * 2 - 1) * 2];
     duplicateId = new boolean[n];
-    for (int k = 0; k < n; k++) {
-      for (int j = k + 1; j < n && idHash[byId[j]] == idHash[byId[k]]; j++) {
-        if (spans[byId[j]].spanId().equals(spans[byId[k]].spanId())) {
-          duplicateId[byId[j]] = true;
-          duplicateId[byId[k]] = true;
+    int mask = byId.length - 1;
+    for (int i = 0; i < n; i++) {
+      String id = spans[i].spanId();
+      for (int slot = spread(id.hashCode()) & mask; ; slot = (slot + 1) & mask) {
+        int first = byId[slot] - 1;
+        if (first < 0) {
+          byId[slot] = i + 1;
+          break;
+        }
+        if (spans[first].spanId().equals(id)) {
+          duplicateId[first] = true; // inserted in canonical order: the first one stays
+          duplicateId[i] = true;
+          break;
         }
       }
     }
@@ -252,90 +273,191 @@ final class TimelineLayout {
     for (int i = 0; i < n; i++) {
       flowStart[i + 1] += flowStart[i];
     }
-    flowId = new long[flowStart[n]];
+    flowEdge = new int[flowStart[n]];
     flowOutgoing = new boolean[flowStart[n]];
+    flowEdgeCount = edges;
     int[] fill = Arrays.copyOf(flowStart, n);
     for (int e = 0; e < edges; e++) {
       int first = Math.min(edgeFrom[e], edgeTo[e]);
       int second = Math.max(edgeFrom[e], edgeTo[e]);
-      long id = flowId(e);
-      flowId[fill[first]] = id;
+      flowEdge[fill[first]] = e;
       flowOutgoing[fill[first]++] = true;
-      flowId[fill[second]] = id;
+      flowEdge[fill[second]] = e;
       flowOutgoing[fill[second]++] = false;
     }
   }
 
-  /** The first span in canonical order with this id, or -1. */
-  int find(String spanId) {
-    int h = spanId.hashCode();
-    int lo = 0;
-    int hi = n;
-    while (lo < hi) { // lower bound of the hash run
-      int mid = (lo + hi) >>> 1;
-      if (idHash[byId[mid]] < h) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+  /**
+   * The spans sorted by {@link CanonicalOrder}. Start time is its first key and nearly always
+   * decides, so the spans are sorted by one primitive sort of (start, index) packed into longs,
+   * and only runs of equal starts are ordered with the full comparator; a comparator sort of the
+   * span objects chased two pointers per comparison (~5% of encoding a request). Falls back to
+   * the comparator sort when starts span more than 2^42 ns (~73 min) or there are 2^21+ spans.
+   */
+  private static Span[] canonicalOrder(Span[] in) {
+    int count = in.length;
+    if (count < 2) {
+      return in;
     }
-    for (int k = lo; k < n && idHash[byId[k]] == h; k++) {
-      if (spans[byId[k]].spanId().equals(spanId)) {
-        return byId[k]; // runs are in canonical order: the first match is the first span
-      }
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (Span s : in) {
+      min = Math.min(min, s.startNanos());
+      max = Math.max(max, s.startNanos());
     }
-    return -1;
+    if (count >= 1 << INDEX_BITS || max - min < 0 || max - min >= 1L << (63 - INDEX_BITS)) {
+      Arrays.sort(in, CanonicalOrder.SPANS);
+      return in;
+    }
+    long[] keys = new long[count];
+    for (int i = 0; i < count; i++) {
+      keys[i] = (in[i].startNanos() - min) << INDEX_BITS | i;
+    }
+    Arrays.sort(keys);
+    Span[] out = new Span[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = in[(int) (keys[i] & INDEX_MASK)];
+    }
+    for (int from = 0; from < count; ) {
+      int to = from + 1;
+      while (to < count && keys[to] >>> INDEX_BITS == keys[from] >>> INDEX_BITS) {
+        to++;
+      }
+      if (to - from > 1) {
+        Arrays.sort(out, from, to, CanonicalOrder.SPANS);
+      }
+      from = to;
+    }
+    return out;
   }
 
-  private static int[] identity(int n) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = i;
+  private static final int INDEX_BITS = 21;
+  private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+
+  /** The first span in canonical order with this id, or -1. */
+  int find(String spanId) {
+    int mask = byId.length - 1;
+    for (int slot = spread(spanId.hashCode()) & mask; ; slot = (slot + 1) & mask) {
+      int first = byId[slot] - 1;
+      if (first < 0) {
+        return -1;
+      }
+      if (spans[first].spanId().equals(spanId)) {
+        return first;
+      }
     }
-    return a;
+  }
+
+  /** Span ids of one generator or host often share hash bits; linear probing needs spread. */
+  private static int spread(int h) {
+    int x = h * 0x9E3779B9;
+    return x ^ (x >>> 16);
+  }
+
+  /**
+   * Numbers the distinct values of {@code keys} 0, 1, ... in ascending order into {@code out};
+   * returns how many there are. Keys (processes, threads, track groups) have few distinct values,
+   * so each span's key is looked up in a small open-addressing table and only the distinct keys
+   * are sorted, instead of sorting a key per span and binary-searching each one.
+   */
+  private static int number(long[] keys, int[] out) {
+    long[] table = new long[64];
+    int[] idOf = new int[64]; // 1 + insertion order of the key in that slot, 0 = empty
+    long[] distinct = new long[16];
+    int count = 0;
+    for (int i = 0; i < keys.length; i++) {
+      long k = keys[i];
+      int mask = table.length - 1;
+      int slot = mix(k) & mask;
+      while (idOf[slot] != 0 && table[slot] != k) {
+        slot = (slot + 1) & mask;
+      }
+      if (idOf[slot] == 0) {
+        if (count == distinct.length) {
+          distinct = Arrays.copyOf(distinct, count * 2);
+        }
+        distinct[count++] = k;
+        table[slot] = k;
+        idOf[slot] = count;
+        if (2 * count > table.length) {
+          table = new long[table.length * 2];
+          idOf = new int[table.length];
+          for (int d = 0; d < count; d++) {
+            int s = mix(distinct[d]) & (table.length - 1);
+            while (idOf[s] != 0) {
+              s = (s + 1) & (table.length - 1);
+            }
+            table[s] = distinct[d];
+            idOf[s] = d + 1;
+          }
+          slot = -1;
+        }
+      }
+      out[i] = slot >= 0 ? idOf[slot] - 1 : count - 1;
+    }
+    long[] sorted = Arrays.copyOf(distinct, count);
+    Arrays.sort(sorted);
+    int[] rankOfId = new int[count];
+    for (int d = 0; d < count; d++) {
+      rankOfId[d] = Arrays.binarySearch(sorted, distinct[d]);
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rankOfId[out[i]];
+    }
+    return count;
+  }
+
+  private static int mix(long k) {
+    long x = k * 0x9E3779B97F4A7C15L;
+    return (int) (x ^ (x >>> 32));
   }
 
   /**
    * Rank of each span's value among the distinct values, in natural order ({@code null} first):
    * sorting spans by rank is sorting them by value, with int compares only. The map holds one
-   * entry per distinct value (services, thread names), not per span.
+   * entry per distinct value (services, thread names), not per span, and is looked up once per
+   * span: each span keeps its value's rank holder, filled in once the distinct values are sorted.
    */
-  private static int[] ranks(int n, java.util.function.IntFunction<String> value) {
-    Map<String, Integer> rank = new HashMap<>();
-    boolean hasNull = false;
+  private static Ranks ranks(int n, java.util.function.IntFunction<String> value) {
+    Map<String, int[]> rank = new HashMap<>();
+    int[][] holderOf = new int[n][];
+    int[] nullHolder = null;
     for (int i = 0; i < n; i++) {
       String v = value.apply(i);
       if (v == null) {
-        hasNull = true;
+        if (nullHolder == null) {
+          nullHolder = new int[1];
+        }
+        holderOf[i] = nullHolder;
       } else {
-        rank.putIfAbsent(v, 0);
+        int[] h = rank.get(v);
+        if (h == null) {
+          h = new int[1];
+          rank.put(v, h);
+        }
+        holderOf[i] = h;
       }
     }
     String[] distinct = rank.keySet().toArray(new String[0]);
     Arrays.sort(distinct);
-    int base = hasNull ? 1 : 0;
+    int base = nullHolder != null ? 1 : 0;
+    String[] byRank = new String[base + distinct.length];
     for (int r = 0; r < distinct.length; r++) {
-      rank.put(distinct[r], r + base);
+      rank.get(distinct[r])[0] = r + base;
+      byRank[r + base] = distinct[r];
     }
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
-      String v = value.apply(i);
-      out[i] = v == null ? 0 : rank.get(v);
+      out[i] = holderOf[i][0];
     }
-    return out;
+    return new Ranks(out, byRank);
   }
+
+  /** Each span's rank, and the value of each rank ({@code null} at 0 when some span has none). */
+  private record Ranks(int[] of, String[] values) {}
 
   static TimelineLayout of(RequestTrace request, boolean flows) {
     return new TimelineLayout(request, flows);
-  }
-
-  /**
-   * Flow ids are global in trace processor and parts of a request are concatenated, so the part
-   * is in the high bits; the edge's rank in canonical order in the low bits keeps ids small (a
-   * 2-3 byte varint instead of 9 random bytes on every flow end: ~9 gzip'd bytes per span).
-   */
-  private long flowId(int edge) {
-    return ((long) request.part() << 32) | (edge + 1L);
   }
 
   int processCount() {
@@ -346,11 +468,11 @@ final class TimelineLayout {
     return groupTid[g] != 0;
   }
 
-  /** Service version(s) from the {@code service.version} resource attribute, sorted. */
-  static String versions(List<Span> spansOfProcess) {
+  /** Service version(s) from the {@code service.version} attribute of these resources, sorted. */
+  static String versions(List<List<Attribute>> resources) {
     java.util.HashSet<String> v = new java.util.HashSet<>();
-    for (Span s : spansOfProcess) {
-      for (Attribute a : s.resourceAttributes()) {
+    for (List<Attribute> resource : resources) {
+      for (Attribute a : resource) {
         if (a.key().equals("service.version") && a.value() instanceof AttributeValue.StringValue sv) {
           v.add(sv.value());
         }

@@ -19,6 +19,9 @@ import io.traceroll.perfetto.proto.Trace;
 import io.traceroll.perfetto.proto.TracePacket;
 import io.traceroll.perfetto.proto.TrackDescriptor;
 import io.traceroll.perfetto.proto.TrackEvent;
+import io.traceroll.perfetto.check.TraceChecker;
+import io.traceroll.span.Attribute;
+import io.traceroll.span.AttributeValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HexFormat;
@@ -67,7 +70,7 @@ class PerfettoWriterInteropTest {
   }
 
   private static byte[] expected(TracePacket... packets) {
-    return Trace.newBuilder().addAllPacket(List.of(packets)).build().toByteArray();
+    return WireOrder.trace(List.of(packets));
   }
 
   @Test
@@ -312,6 +315,131 @@ class PerfettoWriterInteropTest {
             .setTrackEvent(TrackEvent.newBuilder().setType(TrackEvent.Type.TYPE_INSTANT)
                 .setNameIid(1).setTrackUuid(60).setCorrelationIdStr("inline").setCallstackIid(1))
             .setSequenceFlags(needs).build()));
+  }
+
+  @Test
+  void shouldWriteAnInlineCallstackWithFunctionFileAndLine() throws IOException {
+    writer.describe(Track.named(61, "lane"));
+    writer.instant(61, T0, "boom", EventArgs.builder().inlineCallstack(List.of(
+        new InlineFrame("main", null, 0), new InlineFrame("io.A.run", "A.java", 0),
+        new InlineFrame("io.A.call", "A.java", 300))).build());
+
+    assertThat(written()).isEqualTo(expected(clockSnapshot(),
+        descriptor(TrackDescriptor.newBuilder().setUuid(61).setName("lane")),
+        packet().setTimestamp(T0)
+            .setTrackEvent(TrackEvent.newBuilder().setType(TrackEvent.Type.TYPE_INSTANT)
+                .setNameIid(1).setTrackUuid(61)
+                .setCallstack(TrackEvent.Callstack.newBuilder()
+                    .addFrames(TrackEvent.Callstack.Frame.newBuilder().setFunctionName("main"))
+                    .addFrames(TrackEvent.Callstack.Frame.newBuilder().setFunctionName("io.A.run")
+                        .setSourceFile("A.java"))
+                    .addFrames(TrackEvent.Callstack.Frame.newBuilder()
+                        .setFunctionName("io.A.call").setSourceFile("A.java")
+                        .setLineNumber(300))))
+            .setInternedData(InternedData.newBuilder()
+                .addEventNames(EventName.newBuilder().setIid(1).setName("boom")))
+            .setSequenceFlags(TracePacket.SequenceFlags.SEQ_NEEDS_INCREMENTAL_STATE_VALUE)
+            .build()));
+  }
+
+  @Test
+  void shouldEncodeSpanAttributesOfEveryTypeAsTheAnnotationTreeWouldBe() throws IOException {
+    writer.describe(Track.named(62, "lane"));
+    List<Attribute> attributes = List.of(Attribute.of("s", "x\u00e9"), Attribute.of("i", -5L),
+        Attribute.of("d", 0.5), Attribute.of("b", false),
+        new Attribute("bytes", new AttributeValue.BytesValue(new byte[] {0x0f, (byte) 0xa0})),
+        new Attribute("arr", new AttributeValue.ArrayValue(List.of(
+            new AttributeValue.LongValue(1), new AttributeValue.StringValue("two")))),
+        new Attribute("map", new AttributeValue.MapValue(List.of(Attribute.of("k", true)))));
+    writer.beginSliceEvent(62, T0, "op").attributes("attributes", attributes).write();
+
+    ByteArrayOutputStream viaTree = new ByteArrayOutputStream();
+    PerfettoWriter other = new PerfettoWriter(viaTree, SEQ);
+    other.describe(Track.named(62, "lane"));
+    other.beginSlice(62, T0, "op", EventArgs.builder()
+        .annotate(Annotation.dict("attributes", Annotation.fromAttributes(attributes))).build());
+    other.flush();
+    // first occurrences: nothing is interned yet, so both must be the same bytes
+    assertThat(written()).isEqualTo(viaTree.toByteArray());
+    DebugAnnotation dict = Trace.parseFrom(written()).getPacket(2).getTrackEvent()
+        .getDebugAnnotations(0);
+    assertThat(dict.getDictEntries(0).getStringValue()).isEqualTo("x\u00e9");
+    assertThat(dict.getDictEntries(4).getStringValue()).isEqualTo("0fa0");
+  }
+
+  @Test
+  void shouldInternAStringValueOnItsSecondOccurrenceUnderAKeyOfFewValues() throws IOException {
+    writer.describe(Track.named(63, "lane"));
+    for (int i = 0; i < 3; i++) {
+      writer.instantEvent(63, T0 + i, "e")
+          .attributes("attributes", List.of(Attribute.of("m", "GET"))).write();
+    }
+    for (int i = 0; i <= PerfettoWriter.LOW_CARDINALITY + 1; i++) {
+      writer.instantEvent(63, T0 + 10 + i, "e")
+          .attributes("attributes", List.of(Attribute.of("id", "v" + i))).write();
+    }
+    writer.instantEvent(63, T0 + 30, "e")
+        .attributes("attributes", List.of(Attribute.of("id", "v0"))).write();
+
+    List<TracePacket> packets = Trace.parseFrom(written()).getPacketList();
+    List<DebugAnnotation> values = packets.stream().filter(TracePacket::hasTrackEvent)
+        .map(p -> p.getTrackEvent().getDebugAnnotations(0).getDictEntries(0)).toList();
+    assertThat(values.get(0).hasStringValue()).isTrue();
+    assertThat(values.get(1).getStringValueIid()).isEqualTo(1);
+    assertThat(values.get(2).getStringValueIid()).isEqualTo(1);
+    assertThat(packets.get(3).getInternedData().getDebugAnnotationStringValues(0).getStr()
+        .toStringUtf8()).isEqualTo("GET");
+    // "id" shows more distinct values than LOW_CARDINALITY: high cardinality, all inline
+    assertThat(values.subList(3, values.size())).allMatch(DebugAnnotation::hasStringValue);
+    assertThat(TraceChecker.check(written()).slices()).hasSize(values.size());
+  }
+
+  @Test
+  void shouldWriteASharedAnnotationAsTheSameBytesEveryTime() throws IOException {
+    writer.describe(Track.named(64, "lane"));
+    Annotation resource = Annotation.dict("resource", List.of(
+        Annotation.interned("service.name", "cart"), Annotation.of("pid", 7L)));
+    writer.instantEvent(64, T0, "e").annotateShared(resource).write();
+    writer.instantEvent(64, T0 + 1, "e").annotateShared(resource).write();
+
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    PerfettoWriter other = new PerfettoWriter(plain, SEQ);
+    other.describe(Track.named(64, "lane"));
+    other.instant(64, T0, "e", EventArgs.builder().annotate(resource).build());
+    other.instant(64, T0 + 1, "e", EventArgs.builder().annotate(resource).build());
+    other.flush();
+    assertThat(written()).isEqualTo(plain.toByteArray());
+  }
+
+  @Test
+  void shouldWriteLengthPrefixesOfNestedMessagesOfOneTwoAndThreeBytes() throws IOException {
+    writer.describe(Track.named(65, "lane"));
+    String medium = "m".repeat(200);
+    String large = "L".repeat(20_000);
+    writer.instant(65, T0, "big", EventArgs.builder()
+        .annotate(Annotation.dict("d", List.of(Annotation.of("a", medium),
+            Annotation.of("b", large), Annotation.of("c", "small")))).build());
+
+    assertThat(written()).isEqualTo(expected(clockSnapshot(),
+        descriptor(TrackDescriptor.newBuilder().setUuid(65).setName("lane")),
+        packet().setTimestamp(T0)
+            .setTrackEvent(TrackEvent.newBuilder().setType(TrackEvent.Type.TYPE_INSTANT)
+                .setNameIid(1).setTrackUuid(65)
+                .addDebugAnnotations(DebugAnnotation.newBuilder().setNameIid(1)
+                    .addDictEntries(DebugAnnotation.newBuilder().setNameIid(2)
+                        .setStringValue(medium))
+                    .addDictEntries(DebugAnnotation.newBuilder().setNameIid(3)
+                        .setStringValue(large))
+                    .addDictEntries(DebugAnnotation.newBuilder().setNameIid(4)
+                        .setStringValue("small"))))
+            .setInternedData(InternedData.newBuilder()
+                .addEventNames(EventName.newBuilder().setIid(1).setName("big"))
+                .addDebugAnnotationNames(DebugAnnotationName.newBuilder().setIid(1).setName("d"))
+                .addDebugAnnotationNames(DebugAnnotationName.newBuilder().setIid(2).setName("a"))
+                .addDebugAnnotationNames(DebugAnnotationName.newBuilder().setIid(3).setName("b"))
+                .addDebugAnnotationNames(DebugAnnotationName.newBuilder().setIid(4).setName("c")))
+            .setSequenceFlags(TracePacket.SequenceFlags.SEQ_NEEDS_INCREMENTAL_STATE_VALUE)
+            .build()));
   }
 
   @Test

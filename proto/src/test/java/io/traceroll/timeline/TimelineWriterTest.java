@@ -12,7 +12,10 @@ import io.traceroll.perfetto.check.CheckedSlice;
 import io.traceroll.perfetto.check.CheckedTrace;
 import io.traceroll.perfetto.check.CheckedTrack;
 import io.traceroll.perfetto.check.TraceChecker;
+import io.traceroll.perfetto.proto.Trace;
+import io.traceroll.perfetto.proto.TracePacket;
 import io.traceroll.perfetto.proto.TrackDescriptor;
+import io.traceroll.perfetto.proto.TrackEvent;
 import io.traceroll.span.Attribute;
 import io.traceroll.span.AttributeValue;
 import io.traceroll.span.Mark;
@@ -313,7 +316,9 @@ class TimelineWriterTest {
     assertThat(instant.ts()).isEqualTo(T + 40);
     assertThat(instant.trackUuid()).isEqualTo(slice(trace, "e").trackUuid());
     assertThat(instant.depth()).isEqualTo(1);
-    assertThat(instant.args()).contains(entry("attributes.cache_key", "sku:1"), entry("span_id", "e"));
+    // no span_id of its own (deliberately dropped): the enclosing slice on its track is its span
+    assertThat(instant.args()).contains(entry("attributes.cache_key", "sku:1"))
+        .doesNotContainKey("span_id");
   }
 
   @Test
@@ -332,6 +337,38 @@ class TimelineWriterTest {
         .contains(entry("attributes.exception_type", "java.lang.IllegalStateException"),
             entry("stack.format", "java"),
             entry("stack.causes[0]", "Caused by: java.net.SocketTimeoutException: Read timed out"));
+  }
+
+  @Test
+  void shouldInternAStackTraceThatRepeatsAndWriteAOneOffStackInlineWithFileAndLine()
+      throws Exception {
+    String repeated = TestSpans.javaStackTrace("java.lang.IllegalStateException", "boom", 3,
+        new Random(1));
+    String once = TestSpans.javaStackTrace("java.io.IOException", "reset", 2, new Random(2));
+    List<Span> spans = List.of(withException("x1", repeated), withException("x2", repeated),
+        withException("x3", once));
+
+    byte[] bytes = Timelines.bytes(new RequestTrace(Timelines.KEY, 0, spans, List.of()));
+
+    List<TrackEvent> instants = Trace.parseFrom(bytes).getPacketList().stream()
+        .filter(p -> p.hasTrackEvent()
+            && p.getTrackEvent().getType() == TrackEvent.Type.TYPE_INSTANT)
+        .map(TracePacket::getTrackEvent).toList();
+    assertThat(instants).hasSize(3);
+    assertThat(instants).filteredOn(TrackEvent::hasCallstackIid).hasSize(2)
+        .extracting(TrackEvent::getCallstackIid).containsOnly(instants.stream()
+            .filter(TrackEvent::hasCallstackIid).findFirst().orElseThrow().getCallstackIid());
+    TrackEvent inline = instants.stream().filter(TrackEvent::hasCallstack).findFirst()
+        .orElseThrow();
+    List<StackTraces.StackFrame> expected = StackTraces.parse(once, 256).frames();
+    assertThat(inline.getCallstack().getFramesList())
+        .extracting(f -> f.getFunctionName(), f -> f.getSourceFile(), f -> f.getLineNumber())
+        .containsExactlyElementsOf(expected.stream()
+            .map(f -> org.assertj.core.groups.Tuple.tuple(f.function(), f.file(), f.line()))
+            .toList());
+    CheckedTrace trace = TraceChecker.check(bytes);
+    assertThat(trace.instants()).extracting(CheckedSlice::callstack).contains(
+        expected.stream().map(StackTraces.StackFrame::display).toList());
   }
 
   @Test
@@ -380,6 +417,9 @@ class TimelineWriterTest {
     assertThat(counter.name()).isEqualTo("in-flight spans");
     assertThat(counter.descriptor().getCounter().getUnitName()).isEqualTo("spans");
     assertThat(counter.descriptor().getCounter().getYAxisShareKey()).isEqualTo("in-flight spans");
+    // values on the wire are changes (+1/-1 or a timestamp's net change); the checker sums them
+    // as trace processor does for an incremental counter
+    assertThat(counter.descriptor().getCounter().getIsIncremental()).isTrue();
     assertThat(trace.countersOn(counter.uuid())).extracting(CheckedCounter::ts, CheckedCounter::value)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(T, 1.0), org.assertj.core.groups.Tuple.tuple(T + 10, 2.0),

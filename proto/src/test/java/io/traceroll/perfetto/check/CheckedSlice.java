@@ -12,7 +12,9 @@ import java.util.Map;
  *     are Boolean, Long (int, uint and pointer), Double or String
  * @param correlation correlation_id (decimal), correlation_id_str or the interned string, or
  *     {@code null}
- * @param callstack function names of the event's callstack, outermost first; empty if none
+ * @param callstack frames of the event's callstack (interned or inline), outermost first, each as
+ *     "function (file:line)" (an inline frame's function, file and line fields; an interned
+ *     frame's function name, which carries them); empty if none
  * @param depth nesting depth on its track, 0 for top level
  */
 public record CheckedSlice(long trackUuid, String name, long ts, long dur, boolean instant,

@@ -246,7 +246,7 @@ public final class TraceChecker {
   private record Event(int index, String where, boolean hasTs, long ts, TrackEvent.Type type,
       long track, String name, List<String> categories, Map<String, Object> args,
       List<Long> flows, List<Long> terminating, String correlation, List<String> callstack,
-      Double counterValue, List<Long> extraCounterTracks, List<Long> extraCounterValues) {}
+      Double counterValue, List<Long> extraCounterTracks, List<Double> extraCounterValues) {}
 
   /**
    * A packet timestamp in epoch ns: as is on the trace clock, or resolved through the sequence's
@@ -325,15 +325,53 @@ public final class TraceChecker {
       }
     } else if (e.hasCallstack()) {
       for (TrackEvent.Callstack.Frame f : e.getCallstack().getFramesList()) {
-        callstack.add(f.getFunctionName());
+        if (!f.hasFunctionName()) {
+          violations.add(r.where + ": inline callstack frame without a function name");
+        }
+        callstack.add(display(f));
       }
     }
     Double counter = e.hasCounterValue() ? Double.valueOf(e.getCounterValue())
         : e.hasDoubleCounterValue() ? Double.valueOf(e.getDoubleCounterValue()) : null;
+    if (counter != null) {
+      counter = absoluteCounterValue(r.seq, e.getTrackUuid(), counter);
+    }
+    List<Double> extraValues = new ArrayList<>(e.getExtraCounterValuesCount());
+    for (int i = 0; i < e.getExtraCounterValuesCount(); i++) {
+      double v = e.getExtraCounterValues(i);
+      extraValues.add(i < e.getExtraCounterTrackUuidsCount()
+          ? absoluteCounterValue(r.seq, e.getExtraCounterTrackUuids(i), v) : v);
+    }
     return new Event(index, r.where, p.hasTimestamp(), ts, e.getType(),
         e.getTrackUuid(), name, categories, args, flowIds(e), terminatingFlowIds(e),
-        correlation, callstack, counter, e.getExtraCounterTrackUuidsList(),
-        e.getExtraCounterValuesList());
+        correlation, callstack, counter, e.getExtraCounterTrackUuidsList(), extraValues);
+  }
+
+  /**
+   * As trace processor's ConvertToAbsoluteCounterValue (track_event_tracker.cc), which serves
+   * counter_value and extra_counter_values alike: on an {@code is_incremental} counter track a
+   * value is added to the track's running total on this sequence, which starts at 0 and is reset
+   * when the sequence clears its incremental state.
+   */
+  private double absoluteCounterValue(Sequence seq, long trackUuid, double value) {
+    TrackDescriptor d = descriptors.get(trackUuid);
+    if (d == null || !d.hasCounter() || !d.getCounter().getIsIncremental()) {
+      return value;
+    }
+    return seq.incrementalCounters.merge(trackUuid, value, Double::sum);
+  }
+
+  /**
+   * An inline frame as the interned form shows it (this project puts file and line into the
+   * function name there): "function (file:line)", "function (file)" or "function".
+   */
+  private static String display(TrackEvent.Callstack.Frame f) {
+    if (!f.hasSourceFile()) {
+      return f.getFunctionName();
+    }
+    return f.getLineNumber() > 0
+        ? f.getFunctionName() + " (" + f.getSourceFile() + ":" + f.getLineNumber() + ")"
+        : f.getFunctionName() + " (" + f.getSourceFile() + ")";
   }
 
   /** As trace processor (MaybeParseTrackEventFlows): the fixed64 ids if any, else the varints. */
@@ -642,6 +680,8 @@ public final class TraceChecker {
     final Map<Long, Object> frames = new HashMap<>();
     final Map<Long, Object> callstacks = new HashMap<>();
     final Map<Long, Object> mappings = new HashMap<>();
+    /** Running totals of incremental counter tracks on this sequence. */
+    final Map<Long, Double> incrementalCounters = new HashMap<>();
 
     Sequence(int id) {
       this.id = id;
@@ -649,6 +689,7 @@ public final class TraceChecker {
 
     void clear() {
       defaultClock = 0;
+      incrementalCounters.clear();
       for (Map<Long, Object> m : List.of(names, categories, annotationNames, annotationStrings,
           correlations, functionNames, buildIds, mappingPaths, frames, callstacks, mappings)) {
         m.clear();

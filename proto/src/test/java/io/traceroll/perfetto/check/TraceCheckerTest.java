@@ -305,6 +305,67 @@ class TraceCheckerTest {
   }
 
   @Test
+  void shouldSumValuesOfAnIncrementalCounterAndRestartFromZeroWhenStateIsCleared() {
+    TracePacket counterTrack = packet().setTrackDescriptor(TrackDescriptor.newBuilder()
+        .setUuid(2).setName("in flight")
+        .setCounter(CounterDescriptor.newBuilder().setIsIncremental(true))).build();
+    TracePacket plainTrack = packet().setTrackDescriptor(TrackDescriptor.newBuilder()
+        .setUuid(4).setName("level").setCounter(CounterDescriptor.getDefaultInstance())).build();
+
+    CheckedTrace trace = TraceChecker.check(trace(start(), track(1, "lane"), counterTrack,
+        plainTrack,
+        packet().setTimestamp(100).setTrackEvent(TrackEvent.newBuilder()
+            .setType(TrackEvent.Type.TYPE_SLICE_BEGIN).setTrackUuid(1).setName("a")
+            .addExtraCounterValues(1).addExtraCounterTrackUuids(2)
+            .addExtraCounterValues(7).addExtraCounterTrackUuids(4)).build(),
+        packet().setTimestamp(150).setTrackEvent(TrackEvent.newBuilder()
+            .setType(TrackEvent.Type.TYPE_COUNTER).setTrackUuid(2).setCounterValue(2)).build(),
+        packet().setTimestamp(200).setTrackEvent(TrackEvent.newBuilder()
+            .setType(TrackEvent.Type.TYPE_SLICE_END).setTrackUuid(1)
+            .addExtraCounterValues(-3).addExtraCounterTrackUuids(2)
+            .addExtraCounterValues(7).addExtraCounterTrackUuids(4)).build(),
+        start(),
+        packet().setTimestamp(300).setTrackEvent(TrackEvent.newBuilder()
+            .setType(TrackEvent.Type.TYPE_COUNTER).setTrackUuid(2).setCounterValue(1)).build()));
+
+    assertThat(trace.countersOn(2)).extracting(CheckedCounter::ts, CheckedCounter::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(100L, 1.0),
+            org.assertj.core.groups.Tuple.tuple(150L, 3.0),
+            org.assertj.core.groups.Tuple.tuple(200L, 0.0),
+            org.assertj.core.groups.Tuple.tuple(300L, 1.0));
+    assertThat(trace.countersOn(4)).extracting(CheckedCounter::value).containsExactly(7.0, 7.0);
+  }
+
+  @Test
+  void shouldModelInlineCallstackFramesWithFileAndLineAsInternedFramesShowThem() {
+    TrackEvent.Callstack stack = TrackEvent.Callstack.newBuilder()
+        .addFrames(TrackEvent.Callstack.Frame.newBuilder().setFunctionName("main"))
+        .addFrames(TrackEvent.Callstack.Frame.newBuilder().setFunctionName("io.A.run")
+            .setSourceFile("A.java"))
+        .addFrames(TrackEvent.Callstack.Frame.newBuilder().setFunctionName("io.A.call")
+            .setSourceFile("A.java").setLineNumber(42))
+        .build();
+
+    CheckedTrace trace = TraceChecker.check(trace(start(), track(1, "lane"),
+        packet().setTimestamp(10).setTrackEvent(TrackEvent.newBuilder()
+            .setType(TrackEvent.Type.TYPE_INSTANT).setTrackUuid(1).setName("boom")
+            .setCallstack(stack)).build()));
+
+    assertThat(trace.sliceNamed("boom").callstack())
+        .containsExactly("main", "io.A.run (A.java)", "io.A.call (A.java:42)");
+  }
+
+  @Test
+  void shouldRejectAnInlineFrameWithoutAFunctionName() {
+    assertViolation(trace(start(), track(1, "lane"),
+        packet().setTimestamp(10).setTrackEvent(TrackEvent.newBuilder()
+            .setType(TrackEvent.Type.TYPE_INSTANT).setTrackUuid(1).setName("boom")
+            .setCallstack(TrackEvent.Callstack.newBuilder().addFrames(
+                TrackEvent.Callstack.Frame.newBuilder().setSourceFile("A.java")))).build()),
+        "inline callstack frame without a function name");
+  }
+
+  @Test
   void shouldRejectAnExtraCounterValueForATrackThatIsNotACounter() {
     assertViolation(trace(start(), track(1, "t"), packet().setTimestamp(10).setTrackEvent(
         TrackEvent.newBuilder().setType(TrackEvent.Type.TYPE_INSTANT).setTrackUuid(1)

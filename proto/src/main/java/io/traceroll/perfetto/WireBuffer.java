@@ -1,0 +1,186 @@
+package io.traceroll.perfetto;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable protobuf wire buffer that writes nested messages in one pass: {@link #begin} reserves
+ * one length byte, {@link #end} fills it in and, only for a body of 128 bytes or more, shifts the
+ * body right to make room for a longer varint. Annotations and most packets' nested messages are
+ * shorter than that, so nothing is sized twice and almost nothing is moved; the two-pass
+ * size-then-write over an object tree it replaces cost more than the encoding itself.
+ *
+ * <p>The encodings are protobuf's (minimal varints, little-endian fixed64, UTF-8 strings), so the
+ * bytes equal what the generated classes write for the same fields in the same order; the interop
+ * tests check that.
+ */
+final class WireBuffer {
+  byte[] buf;
+  int pos;
+
+  WireBuffer(int capacity) {
+    buf = new byte[capacity];
+  }
+
+  void reset() {
+    pos = 0;
+  }
+
+  void ensure(int more) {
+    if (pos + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+    }
+  }
+
+  void tag(int field, int wireType) {
+    varint32((field << 3) | wireType);
+  }
+
+  void varint32(int v) {
+    if ((v & ~0x7F) == 0) { // tags, iids, lengths: nearly always one byte
+      if (pos == buf.length) {
+        ensure(1);
+      }
+      buf[pos++] = (byte) v;
+      return;
+    }
+    ensure(5);
+    byte[] b = buf;
+    int p = pos;
+    while ((v & ~0x7F) != 0) {
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[p++] = (byte) v;
+    pos = p;
+  }
+
+  void varint64(long v) {
+    ensure(10);
+    byte[] b = buf;
+    int p = pos;
+    if ((v & ~0x7FL) == 0) {
+      b[p] = (byte) v;
+      pos = p + 1;
+      return;
+    }
+    if ((v & ~0x3FFFL) == 0) {
+      b[p] = (byte) (v | 0x80);
+      b[p + 1] = (byte) (v >>> 7);
+      pos = p + 2;
+      return;
+    }
+    while ((v & ~0x7FL) != 0) {
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[p++] = (byte) v;
+    pos = p;
+  }
+
+  void fixed64(long v) {
+    ensure(8);
+    byte[] b = buf;
+    int p = pos;
+    for (int i = 0; i < 8; i++) {
+      b[p++] = (byte) v;
+      v >>>= 8;
+    }
+    pos = p;
+  }
+
+  /** A varint field (uint64, int64 and enum share the encoding; negative int64 takes 10 bytes). */
+  void varintField(int field, long v) {
+    tag(field, 0);
+    varint64(v);
+  }
+
+  void fixed64Field(int field, long v) {
+    tag(field, 1);
+    fixed64(v);
+  }
+
+  /**
+   * A string field. ASCII (ids, names, nearly every attribute) is copied char by char with its
+   * length known up front; anything else is made well-formed and encoded by the JDK.
+   */
+  void stringField(int field, String s) {
+    tag(field, 2);
+    int n = s.length();
+    if (n < 128) {
+      ensure(1 + n);
+      int start = pos;
+      byte[] b = buf;
+      b[start] = (byte) n;
+      int p = start + 1;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          pos = start;
+          slowString(s);
+          return;
+        }
+        b[p++] = (byte) c;
+      }
+      pos = p;
+    } else {
+      slowString(s);
+    }
+  }
+
+  private void slowString(String s) {
+    byte[] utf8 = WellFormed.utf16(s).getBytes(StandardCharsets.UTF_8);
+    varint32(utf8.length);
+    raw(utf8, 0, utf8.length);
+  }
+
+  void raw(byte[] bytes, int off, int len) {
+    ensure(len);
+    System.arraycopy(bytes, off, buf, pos, len);
+    pos += len;
+  }
+
+  /** Starts a length-delimited field; returns the mark {@link #end} needs. */
+  int begin(int field) {
+    tag(field, 2);
+    ensure(1);
+    pos++;
+    return pos;
+  }
+
+  /** Ends the field begun at {@code mark}: writes its length, moving the body if it needs more than one byte. */
+  void end(int mark) {
+    int len = pos - mark;
+    if (len < 128) {
+      buf[mark - 1] = (byte) len;
+      return;
+    }
+    int extra = varintSize(len) - 1;
+    ensure(extra);
+    System.arraycopy(buf, mark, buf, mark + extra, len);
+    int p = mark - 1;
+    int v = len;
+    while ((v & ~0x7F) != 0) {
+      buf[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[p] = (byte) v;
+    pos += extra;
+  }
+
+  static int varintSize(int v) {
+    if ((v & ~0x7F) == 0) {
+      return 1;
+    }
+    if ((v & ~0x3FFF) == 0) {
+      return 2;
+    }
+    if ((v & ~0x1FFFFF) == 0) {
+      return 3;
+    }
+    if ((v & ~0xFFFFFFF) == 0) {
+      return 4;
+    }
+    return 5;
+  }
+}
