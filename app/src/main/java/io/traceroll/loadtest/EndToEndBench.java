@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class EndToEndBench {
       return result;
     } finally {
       if (settings.out().isEmpty()) {
-        deleteRecursively(dir);
+        EmbeddedKafka.deleteRecursively(dir);
       }
     }
   }
@@ -639,17 +638,6 @@ public final class EndToEndBench {
           return 0; // RocksDB deleted it meanwhile (compaction)
         }
       }).sum();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }
