@@ -103,6 +103,12 @@ final class BenchCommand implements Callable<Integer> {
           + "after a forced GC (target <= 1 GiB for 1,000,000).")
   long openRequests;
 
+  @Option(names = "--warmup-spans", paramLabel = "N", defaultValue = "200000",
+      description = "Spans of other requests published and archived first, not measured: the "
+          + "pipeline JVM compiles its hot code meanwhile, so the numbers are those of a running "
+          + "service. 0 measures from a cold start. Default: ${DEFAULT-VALUE}.")
+  long warmupSpans;
+
   @Option(names = "--pipeline-heap", paramLabel = "SIZE", defaultValue = "1g",
       description = "-Xmx of the pipeline JVM. Default: ${DEFAULT-VALUE}.")
   String pipelineHeap;
@@ -126,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
         spans != null ? spans : requests == null ? DEFAULT_SPANS : Long.MAX_VALUE,
         SizeMix.parse(sizes),
         partitions, gap, seed, profile, openRequests, Optional.ofNullable(out), keyed,
-        pipelineHeap, pipelineJvmOptions, config);
+        warmupSpans, pipelineHeap, pipelineJvmOptions, config);
     Map<String, Object> result = new EndToEndBench(settings, System.out).run();
     return Boolean.TRUE.equals(result.get("invariantsHold")) ? 0 : 1;
   }

@@ -30,6 +30,8 @@ final class BenchReport {
       row(sb, "workload", "%,d spans in %,d records (%.1f spans/record), %,d traces, %s, "
           + "%d partitions", r.get("spans"), r.get("records"), r.get("spansPerRecord"),
           r.get("traces"), r.get("formats"), r.get("partitions"));
+      row(sb, "warm-up before the clock starts (not measured)", "%,d spans of other requests",
+          r.get("warmupSpans"));
       row(sb, "published (producer, this JVM)", "%.1f s", r.get("publishSeconds"));
       row(sb, "broker raw read (plain consumer)", "%,.0f records/s, %,.1f MB/s = %,.0f spans/s",
           r.get("rawRecordsPerSecond"), r.get("rawMegabytesPerSecond"),

@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param out where the archive, the logs, the recording and {@code bench-result.json} stay;
  *     empty for a temporary directory deleted at the end
  * @param keyed declare the inputs keyed by trace id (no repartition in front of the state)
+ * @param warmupSpans spans of other requests published, and archived, before the measured
+ *     workload, so the numbers are those of a running service rather than of a JVM compiling its
+ *     hot code (0 for none)
  * @param pipelineHeap the pipeline JVM's {@code -Xmx}
  * @param pipelineJvmOptions more options for the pipeline JVM (GC, JIT, ...)
  * @param config more pipeline configuration ({@code -D}), overriding the benchmark's
@@ -32,7 +35,7 @@ import java.util.Optional;
 public record BenchSettings(Optional<Path> workload, Optional<Path> writeWorkload,
     SpanFormat format, long requests, long spans, SizeMix sizes, int partitions, Duration gap,
     long seed, boolean profile, long openRequests, Optional<Path> out, boolean keyed,
-    String pipelineHeap, List<String> pipelineJvmOptions, Map<String, String> config) {
+    long warmupSpans, String pipelineHeap, List<String> pipelineJvmOptions, Map<String, String> config) {
 
   public BenchSettings {
     Objects.requireNonNull(workload, "workload");
@@ -52,6 +55,9 @@ public record BenchSettings(Optional<Path> workload, Optional<Path> writeWorkloa
     }
     if (gap.isNegative() || gap.isZero()) {
       throw new IllegalArgumentException("gap must be > 0");
+    }
+    if (warmupSpans < 0) {
+      throw new IllegalArgumentException("warmupSpans must be >= 0");
     }
     if (openRequests < 0) {
       throw new IllegalArgumentException("openRequests must be >= 0");

@@ -86,6 +86,7 @@ public final class EndToEndBench {
     if (workload.records().isEmpty()) {
       throw new IllegalArgumentException("the workload has no records");
     }
+    Workload warmup = warmupWorkload(workload);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("mode", "throughput");
     r.put("machine", Machine.describe());
@@ -97,6 +98,8 @@ public final class EndToEndBench {
     r.put("traces", workload.traces());
     r.put("workloadBytes", workload.bytes());
     r.put("expectedDeadLetters", workload.deadLetters());
+    r.put("spansPerRecord", workload.spans() / (double) workload.records().size());
+    r.put("warmupSpans", warmup.spans());
     out.printf(Locale.ROOT, "bench: workload %,d records, %,d spans, %,d traces, %,.1f MB%n",
         workload.records().size(), workload.spans(), workload.traces(), workload.bytes() / 1e6);
 
@@ -112,6 +115,7 @@ public final class EndToEndBench {
         out.println("bench: pipeline JVM pid " + child.pid() + " starting (log: "
             + dir.resolve("pipeline.log") + ")");
         awaitRunning(bootstrap, child, inputs.values());
+        ChildStats before = warmUp(bootstrap, child, warmup, inputs);
         long cpuBefore = child.cpu().toNanos();
 
         out.println("bench: publishing as fast as the producer can ...");
@@ -122,9 +126,9 @@ public final class EndToEndBench {
             workload.records().size() / publishSeconds);
         r.put("publishSeconds", publishSeconds);
 
-        long expectSpans = workload.spans();
-        long expectDead = workload.deadLetters();
-        Duration timeout = Duration.ofSeconds(120 + expectSpans / 5_000)
+        long expectSpans = before.spansIn() + workload.spans();
+        long expectDead = before.deadLetters() + workload.deadLetters();
+        Duration timeout = Duration.ofSeconds(120 + workload.spans() / 5_000)
             .plus(settings.gap().multipliedBy(3));
         AtomicLong allReadAt = new AtomicLong();
         ChildStats done = child.await(s -> {
@@ -135,14 +139,15 @@ public final class EndToEndBench {
               && s.spansArchived() >= s.spansIn();
         }, timeout, "every span archived", this::progress);
         long cpuAfter = child.cpu().toNanos();
-        r.put("spansIn", done.spansIn());
-        r.put("spansArchived", done.spansArchived());
-        r.put("deadLetters", done.deadLetters());
-        r.put("partsWritten", done.partsWritten());
-        r.put("requestsArchived", done.requestsArchived());
+        long archived = done.spansArchived() - before.spansArchived();
+        r.put("spansIn", done.spansIn() - before.spansIn());
+        r.put("spansArchived", archived);
+        r.put("deadLetters", done.deadLetters() - before.deadLetters());
+        r.put("partsWritten", done.partsWritten() - before.partsWritten());
+        r.put("requestsArchived", done.requestsArchived() - before.requestsArchived());
         r.put("cpuSeconds", (cpuAfter - cpuBefore) / 1e9);
         r.put("cpuSecondsPerMillionSpans",
-            (cpuAfter - cpuBefore) / 1e9 / Math.max(1, done.spansArchived()) * 1e6);
+            (cpuAfter - cpuBefore) / 1e9 / Math.max(1, archived) * 1e6);
 
         // the index records of the last parts commit with the next transaction
         Map<String, TraceIndexEntry> index = awaitIndex(bootstrap, done.spansArchived());
@@ -158,7 +163,8 @@ public final class EndToEndBench {
         // or closing and archiving is what holds the sustained rate down
         r.put("ingestSpansPerSecond",
             expectSpans / Math.max(1e-3, (allReadAt.get() - firstAppend) / 1e3));
-        List<String> problems = problems(workload, last, index);
+        List<String> problems = problems(warmup.spans() + workload.spans(),
+            warmup.deadLetters() + workload.deadLetters(), last, index);
         r.put("indexEntries", index.size());
         r.put("indexSpans", IndexScan.spans(index));
         child.stop(Duration.ofSeconds(60));
@@ -166,7 +172,8 @@ public final class EndToEndBench {
           profile(r, dir);
         }
         storeBytes(r, bootstrap, done.spansArchived());
-        rawRead(r, bootstrap, inputs, workload);
+        rawRead(r, bootstrap, inputs, workload.records().size() + warmup.records().size(),
+            workload.spans() + warmup.spans());
         r.put("problems", problems);
         r.put("invariantsHold", problems.isEmpty());
       }
@@ -176,17 +183,17 @@ public final class EndToEndBench {
   }
 
   /** What breaks "spans in = spans archived + spans dead-lettered"; empty when it holds. */
-  static List<String> problems(Workload workload, ChildStats s,
+  static List<String> problems(long published, long expectedDeadLetters, ChildStats s,
       Map<String, TraceIndexEntry> index) {
     List<String> problems = new ArrayList<>();
-    if (s.spansIn() != workload.spans()) {
-      problems.add("pipeline read " + s.spansIn() + " valid spans, published " + workload.spans());
+    if (s.spansIn() != published) {
+      problems.add("pipeline read " + s.spansIn() + " valid spans, published " + published);
     }
     if (s.spansArchived() != s.spansIn()) {
       problems.add("archived " + s.spansArchived() + " of " + s.spansIn() + " spans");
     }
-    if (s.deadLetters() != workload.deadLetters()) {
-      problems.add("dead-lettered " + s.deadLetters() + ", expected " + workload.deadLetters());
+    if (s.deadLetters() != expectedDeadLetters) {
+      problems.add("dead-lettered " + s.deadLetters() + ", expected " + expectedDeadLetters);
     }
     long indexSpans = IndexScan.spans(index);
     if (indexSpans != s.spansArchived()) {
@@ -218,6 +225,42 @@ public final class EndToEndBench {
       out.println("bench: workload written to " + settings.writeWorkload().get());
     }
     return w;
+  }
+
+  /**
+   * Requests of their own (another seed, so other trace ids), in the workload's first format: what
+   * the pipeline archives before the clock starts.
+   */
+  private Workload warmupWorkload(Workload workload) {
+    if (settings.warmupSpans() == 0) {
+      return new Workload(List.of());
+    }
+    GeneratorSettings g = GeneratorSettings.defaults(settings.seed() + 1_000_003L)
+        .withSizes(settings.sizes()).withLateSpans(0, Duration.ZERO);
+    return Workload.generate(g, workload.formats().get(0), Long.MAX_VALUE,
+        settings.warmupSpans());
+  }
+
+  /**
+   * Publishes the warm-up requests and waits until the pipeline archived them: the stats the
+   * measured run starts from.
+   */
+  private ChildStats warmUp(String bootstrap, ChildPipeline child, Workload warmup,
+      Map<SpanFormat, String> inputs) throws Exception {
+    if (warmup.records().isEmpty()) {
+      return child.request("stats", Duration.ofSeconds(30));
+    }
+    out.printf(Locale.ROOT, "bench: warm-up, %,d spans of other requests (not measured) ...%n",
+        warmup.spans());
+    long start = System.nanoTime();
+    publish(bootstrap, warmup, inputs, new long[warmup.records().size()]);
+    ChildStats s = child.await(c -> c.spansIn() >= warmup.spans()
+            && c.deadLetters() >= warmup.deadLetters() && c.spansArchived() >= c.spansIn(),
+        Duration.ofSeconds(120 + warmup.spans() / 5_000).plus(settings.gap().multipliedBy(3)),
+        "the warm-up archived", this::progress);
+    out.printf(Locale.ROOT, "bench: warm-up archived in %.1f s%n",
+        (System.nanoTime() - start) / 1e9);
+    return s;
   }
 
   private GeneratorSettings generatorSettings(SizeMix sizes) {
@@ -437,7 +480,8 @@ public final class EndToEndBench {
     r.put("sustainedSpansPerSecond", spans / seconds);
     r.put("sustainedSpansPerSecondNetOfGap", spans / Math.max(1e-3, seconds - gap / 1e3));
     r.put("archiveBytes", archiveBytes);
-    r.put("archiveBytesPerSpan", archiveBytes / (double) Math.max(1, spans));
+    // over every indexed part, warm-up included, as the bytes are
+    r.put("archiveBytesPerSpan", archiveBytes / (double) Math.max(1, IndexScan.spans(index)));
   }
 
   private void storeBytes(Map<String, Object> r, String bootstrap, long spans)
@@ -466,23 +510,22 @@ public final class EndToEndBench {
    * shared machine the best pass is the closest to the broker's own limit.
    */
   private void rawRead(Map<String, Object> r, String bootstrap, Map<SpanFormat, String> inputs,
-      Workload workload) {
+      long records, long spans) {
     out.println("bench: raw consume rate of the input topics ...");
     BrokerProbe.RawRead best = null;
     for (int pass = 0; pass < 3; pass++) {
       BrokerProbe.RawRead read = BrokerProbe.rawRead(bootstrap, inputs.values());
-      if (read.records() != workload.records().size()) {
+      if (read.records() != records) {
         throw new IllegalStateException("raw read found " + read.records() + " records, published "
-            + workload.records().size());
+            + records);
       }
       if (best == null || read.nanos() < best.nanos()) {
         best = read;
       }
     }
-    double spansPerRecord = workload.spans() / (double) workload.records().size();
+    double spansPerRecord = spans / (double) records;
     r.put("rawRecordsPerSecond", best.recordsPerSecond());
     r.put("rawMegabytesPerSecond", best.megabytesPerSecond());
-    r.put("spansPerRecord", spansPerRecord);
     r.put("rawSpansPerSecond", best.recordsPerSecond() * spansPerRecord);
     r.put("fractionOfRaw", (double) r.get("sustainedSpansPerSecond")
         / (best.recordsPerSecond() * spansPerRecord));

@@ -31,14 +31,14 @@ class InvariantsTest {
   void shouldHoldWhenEverySpanReadIsArchivedAndListed() {
     long n = WORKLOAD.spans();
 
-    assertThat(EndToEndBench.problems(WORKLOAD, stats(n, n, 0), index(n))).isEmpty();
+    assertThat(EndToEndBench.problems(WORKLOAD.spans(), WORKLOAD.deadLetters(), stats(n, n, 0), index(n))).isEmpty();
   }
 
   @Test
   void shouldNameEveryCountThatDoesNotAddUp() {
     long n = WORKLOAD.spans();
 
-    assertThat(EndToEndBench.problems(WORKLOAD, stats(n - 1, n - 2, 1), index(n - 3)))
+    assertThat(EndToEndBench.problems(WORKLOAD.spans(), WORKLOAD.deadLetters(), stats(n - 1, n - 2, 1), index(n - 3)))
         .containsExactly(
             "pipeline read " + (n - 1) + " valid spans, published " + n,
             "archived " + (n - 2) + " of " + (n - 1) + " spans",

@@ -96,6 +96,7 @@ public final class Names {
     public static final String PUNCTUATION_INTERVAL = "traceroll.punctuation.interval";
     public static final String ARCHIVE_RETRY_BUDGET = "traceroll.archive.retry.budget";
     public static final String ARCHIVE_THREADS = "traceroll.archive.threads";
+    public static final String ARCHIVE_IN_FLIGHT = "traceroll.archive.in.flight";
     public static final String COMPRESSION = "traceroll.compression";
     /** Not a user setting: how the dead-letter handler learns each input's format. */
     public static final String INPUT_FORMATS_INTERNAL = "traceroll.internal.input.formats";

@@ -23,6 +23,9 @@ import java.util.Objects;
  *     in state for the next punctuation
  * @param archiveThreads parts finished together (one punctuation) are encoded, compressed and put
  *     on this many threads, shared by all stream threads of the instance
+ * @param archiveInFlight parts of one task being archived while its stream thread reads on (they
+ *     wait sealed in state, announced in order as they complete); 0 archives inside the punctuation
+ *     that closed them, the stream thread waiting
  */
 public record TopologySettings(
     List<InputTopic> inputs,
@@ -39,7 +42,8 @@ public record TopologySettings(
     Duration requestRetention,
     Duration punctuationInterval,
     Duration archiveRetryBudget,
-    int archiveThreads) {
+    int archiveThreads,
+    int archiveInFlight) {
 
   public TopologySettings {
     inputs = List.copyOf(inputs);
@@ -62,6 +66,9 @@ public record TopologySettings(
     if (archiveThreads < 1) {
       throw new IllegalArgumentException("archiveThreads must be >= 1");
     }
+    if (archiveInFlight < 0) {
+      throw new IllegalArgumentException("archiveInFlight must be >= 0");
+    }
     if (maxSpansPerPart < 1 || maxBytesPerPart < 1) {
       throw new IllegalArgumentException("part caps must be >= 1");
     }
@@ -81,7 +88,7 @@ public record TopologySettings(
         TracerollConfig.DEFAULT_MAX_SPANS_PER_PART, TracerollConfig.DEFAULT_MAX_BYTES_PER_PART,
         TracerollConfig.DEFAULT_SPAN_RETENTION, TracerollConfig.DEFAULT_REQUEST_RETENTION,
         TracerollConfig.DEFAULT_PUNCTUATION_INTERVAL, TracerollConfig.DEFAULT_ARCHIVE_RETRY_BUDGET,
-        TracerollConfig.DEFAULT_ARCHIVE_THREADS);
+        TracerollConfig.DEFAULT_ARCHIVE_THREADS, TracerollConfig.DEFAULT_ARCHIVE_IN_FLIGHT);
   }
 
   public TraceKeyRule keyRule() {
@@ -105,31 +112,43 @@ public record TopologySettings(
   public TopologySettings withDecoder(DecoderSettings d) {
     return new TopologySettings(inputs, d, layout, indexTopic, deadLetterTopic, inactivityGap,
         rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart, spanRetention,
-        requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads);
+        requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads,
+        archiveInFlight);
   }
 
   public TopologySettings withTiming(Duration gap, Duration grace, Duration maxDuration) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic, gap, grace,
         maxDuration, maxSpansPerPart, maxBytesPerPart, spanRetention, requestRetention,
-        punctuationInterval, archiveRetryBudget, archiveThreads);
+        punctuationInterval, archiveRetryBudget, archiveThreads,
+        archiveInFlight);
   }
 
   public TopologySettings withPartCaps(int maxSpans, long maxBytes) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpans, maxBytes, spanRetention,
-        requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads);
+        requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads,
+        archiveInFlight);
   }
 
   public TopologySettings withArchiveRetryBudget(Duration budget) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
-        spanRetention, requestRetention, punctuationInterval, budget, archiveThreads);
+        spanRetention, requestRetention, punctuationInterval, budget, archiveThreads,
+        archiveInFlight);
   }
 
   public TopologySettings withArchiveThreads(int threads) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
-        spanRetention, requestRetention, punctuationInterval, archiveRetryBudget, threads);
+        spanRetention, requestRetention, punctuationInterval, archiveRetryBudget, threads,
+        archiveInFlight);
+  }
+
+  public TopologySettings withArchiveInFlight(int parts) {
+    return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
+        inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
+        spanRetention, requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads,
+        parts);
   }
 
   private static void positive(String name, Duration d) {

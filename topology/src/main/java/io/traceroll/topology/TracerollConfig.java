@@ -43,6 +43,11 @@ public final class TracerollConfig {
    */
   public static final int DEFAULT_ARCHIVE_THREADS =
       Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+  /**
+   * Parts per task archived while the stream thread reads on: enough to keep every archive thread
+   * busy between two punctuations, few enough that their stored bytes stay a small slice of heap.
+   */
+  public static final int DEFAULT_ARCHIVE_IN_FLIGHT = 64;
 
   private final Map<String, String> values;
 
@@ -75,7 +80,8 @@ public final class TracerollConfig {
         duration(Names.Config.REQUEST_RETENTION, DEFAULT_REQUEST_RETENTION),
         duration(Names.Config.PUNCTUATION_INTERVAL, DEFAULT_PUNCTUATION_INTERVAL),
         duration(Names.Config.ARCHIVE_RETRY_BUDGET, DEFAULT_ARCHIVE_RETRY_BUDGET),
-        (int) number(Names.Config.ARCHIVE_THREADS, DEFAULT_ARCHIVE_THREADS));
+        (int) number(Names.Config.ARCHIVE_THREADS, DEFAULT_ARCHIVE_THREADS),
+        (int) number(Names.Config.ARCHIVE_IN_FLIGHT, DEFAULT_ARCHIVE_IN_FLIGHT));
   }
 
   /**

@@ -84,9 +84,15 @@ final class TopologyHarness implements AutoCloseable {
     this(dir, settings(false));
   }
 
+  /**
+   * Parts are archived inside the punctuation that closes them (no archive in flight), so a test
+   * sees the index right after advancing the clock; {@code PipelinedArchiveTest} covers the
+   * pipelined default, where they show up on a later punctuation.
+   */
   static TopologySettings settings(boolean keyed) {
     return TopologySettings.defaults(List.of(new InputTopic(INPUT, SpanFormat.OTLP_PROTO, keyed)),
-        new ArchiveLayout("", Compression.GZIP)).withArchiveRetryBudget(Duration.ZERO);
+        new ArchiveLayout("", Compression.GZIP)).withArchiveRetryBudget(Duration.ZERO)
+        .withArchiveInFlight(0);
   }
 
   /** One Kafka record holding these spans as one OTLP export request. */
@@ -117,6 +123,20 @@ final class TopologyHarness implements AutoCloseable {
   /** Moves the timestamp of the next records (stream time moves when they arrive). */
   void advanceRecordTime(Duration d) {
     recordTime = recordTime.plus(d);
+  }
+
+  /**
+   * Punctuates (one punctuation interval of wall clock at a time) until the index holds
+   * {@code parts} entries: pipelined parts are announced on the punctuation after their put.
+   */
+  List<TestRecord<String, TraceIndexEntry>> awaitIndex(int parts, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (index().size() < parts && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      advanceWallClock(settings.punctuationInterval());
+    }
+    return index();
   }
 
   List<TestRecord<String, TraceIndexEntry>> index() {

@@ -9,8 +9,11 @@ import io.traceroll.topology.collect.DeadlineIndex.Due;
 import io.traceroll.topology.metrics.TracerollMetrics;
 import io.traceroll.topology.metrics.TracerollMetrics.CloseCause;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -55,8 +58,9 @@ public final class RequestCollector
   /** Entries handled per punctuation: bounds its duration after an outage; the rest wait. */
   static final int MAX_DUE_PER_PUNCTUATION = 10_000;
   /**
-   * Parts archived concurrently by one collector, and their stored bytes: enough to keep the
-   * archive threads busy, few enough that the decoded spans of a wave stay a small slice of heap.
+   * Parts archived concurrently by one collector in a synchronous wave, and the stored bytes one
+   * collector holds for the archive threads (waves and the pipelined queue): enough to keep the
+   * archive threads busy, few enough that the decoded spans stay a small slice of heap.
    */
   public static final int MAX_WAVE_PARTS = 32;
   static final long MAX_WAVE_BYTES = 32L * 1024 * 1024;
@@ -81,6 +85,10 @@ public final class RequestCollector
   private KeyValueStore<String, byte[]> requests;
   private KeyValueStore<Bytes, byte[]> sealed;
   private DeadlineIndex deadlines;
+  /** Parts on the archive threads, oldest first; announced from the head as they complete. */
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private final Set<Bytes> inFlightKeys = new HashSet<>();
+  private long inFlightBytes;
 
   /**
    * @param pool the archive threads (shared by the collectors of all tasks); null only with a null
@@ -117,6 +125,9 @@ public final class RequestCollector
 
   @Override
   public void process(Record<String, SpanChunk> record) {
+    if (!inFlight.isEmpty()) {
+      announceCompleted(false);
+    }
     SpanChunk chunk = record.value();
     String key = record.key();
     long wall = context.currentSystemTimeMs();
@@ -173,6 +184,20 @@ public final class RequestCollector
   private void onWallClock(long wallNow) {
     boolean archiveUp = retrySealed();
     handleDue(Clock.WALL, wallNow, wallNow, streamNow(), archiveUp);
+  }
+
+  /**
+   * Parts still on the archive threads stay sealed in state: the next owner of the task archives
+   * them again (identical bytes) and announces them. Those not started yet are not worth finishing.
+   */
+  @Override
+  public void close() {
+    for (InFlight f : inFlight) {
+      f.result().cancel(false);
+    }
+    inFlight.clear();
+    inFlightKeys.clear();
+    inFlightBytes = 0;
   }
 
   private void onStreamTime(long streamTime) {
@@ -293,14 +318,77 @@ public final class RequestCollector
   /**
    * Archives sealed parts; each one archived is dropped from the sealed store and announced on the
    * index, in the given order. The stream thread reads each part's stored spans (state stores are
-   * single-threaded); decoding, encoding, compressing and the put run on the archive threads, a
-   * wave at a time, so parts closing together use every core and overlap their store latency.
-   * Everything is done before this returns: the object exists before the index record and the
-   * state change are committed, exactly as when archiving inline.
+   * single-threaded); decoding, encoding, compressing and the put run on the archive threads.
    *
-   * @return whether all were archived; after a failure the rest stay sealed for a later retry
+   * <p>Pipelined (the default, {@code archiveInFlight > 0}): parts are handed to the archive threads
+   * and the stream thread goes back to its input; completed parts are announced from the head of
+   * the queue on the next record or punctuation, so the index order is the seal order whatever the
+   * number of threads. A part's seal may commit before its object exists: that is the state an
+   * archive outage leaves too, and whoever owns the task after a crash archives it again from the
+   * sealed store (identical bytes). The index record is only ever forwarded after the put.
+   *
+   * <p>Synchronous ({@code archiveInFlight == 0}, and while the store is failing): waves of parts,
+   * each awaited before this returns.
+   *
+   * @return false if a put was seen failing; the failed parts stay sealed for a later retry
    */
   private boolean archiveAll(List<SealedPart> parts) {
+    int limit = settings.archiveInFlight();
+    if (limit == 0 || metrics.archiveDegraded()) {
+      // everything queued goes first: the index keeps its order and a probe sees the store alone
+      boolean ok = announceCompleted(true);
+      return archiveWaves(parts) && ok;
+    }
+    boolean ok = true;
+    for (SealedPart part : parts) {
+      while (!inFlight.isEmpty() && (inFlight.size() >= limit || inFlightBytes >= MAX_WAVE_BYTES)) {
+        ok &= announceHead(); // backpressure: the queue bounds the stored bytes on the heap
+      }
+      List<byte[]> stored = storedSpans(part);
+      long bytes = 0;
+      for (byte[] b : stored) {
+        bytes += b.length;
+      }
+      inFlight.add(new InFlight(part, pool.submit(() -> archive(part, stored)), bytes));
+      inFlightKeys.add(part.partKey());
+      inFlightBytes += bytes;
+    }
+    return announceCompleted(false) && ok;
+  }
+
+  /**
+   * Announces queued parts from the head while they are complete, or all of them when
+   * {@code wait}; false if one failed.
+   */
+  private boolean announceCompleted(boolean wait) {
+    boolean ok = true;
+    while (!inFlight.isEmpty() && (wait || inFlight.peekFirst().result().isDone())) {
+      ok &= announceHead();
+    }
+    return ok;
+  }
+
+  private boolean announceHead() {
+    InFlight head = inFlight.pollFirst();
+    inFlightKeys.remove(head.part().partKey());
+    inFlightBytes -= head.bytes();
+    return announce(head.part(), await(head.result()));
+  }
+
+  /** After the put: the part leaves the sealed store and goes on the index. */
+  private boolean announce(SealedPart part, ArchivedPart archived) {
+    if (archived == null) {
+      return false;
+    }
+    sealed.delete(part.partKey());
+    metrics.partWritten(part.cause(), archived.spanCount());
+    context.forward(new Record<>(PartKey.indexKey(part.traceKey(), part.state().part()),
+        archived, streamNow()));
+    return true;
+  }
+
+  /** Waves of parts, each awaited: the stream thread does not return before the puts did. */
+  private boolean archiveWaves(List<SealedPart> parts) {
     // while the store is failing, probe it with one part at a time, as a retry loop would
     int maxWave = metrics.archiveDegraded() ? 1 : MAX_WAVE_PARTS;
     int next = 0;
@@ -320,16 +408,7 @@ public final class RequestCollector
       }
       boolean allArchived = true;
       for (int i = 0; i < wave.size(); i++) {
-        ArchivedPart archived = await(results.get(i));
-        if (archived == null) {
-          allArchived = false;
-          continue;
-        }
-        SealedPart part = wave.get(i);
-        sealed.delete(part.partKey());
-        metrics.partWritten(part.cause(), archived.spanCount());
-        context.forward(new Record<>(PartKey.indexKey(part.traceKey(), part.state().part()),
-            archived, streamNow()));
+        allArchived &= announce(wave.get(i), await(results.get(i)));
       }
       if (!allArchived) {
         return false;
@@ -399,7 +478,10 @@ public final class RequestCollector
     List<KeyValue<Bytes, byte[]>> pending = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = sealed.all()) {
       while (it.hasNext() && pending.size() < MAX_DUE_PER_PUNCTUATION) {
-        pending.add(it.next());
+        KeyValue<Bytes, byte[]> kv = it.next();
+        if (!inFlightKeys.contains(kv.key)) {
+          pending.add(kv);
+        }
       }
     }
     List<SealedPart> parts = new ArrayList<>(pending.size());
@@ -417,6 +499,9 @@ public final class RequestCollector
   private long streamNow() {
     return Math.max(0, context.currentStreamTimeMs());
   }
+
+  /** A part on the archive threads, the stored bytes it holds on the heap until it is done. */
+  private record InFlight(SealedPart part, Future<ArchivedPart> result, long bytes) {}
 
   /** A part waiting to be archived: where, its final state and why it was finished. */
   record SealedPart(Bytes partKey, String traceKey, RequestState state, CloseCause cause) {
