@@ -45,9 +45,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(DecodeBenchmark.SPANS)
 public class DecodeBenchmark {
   static final int SPANS = 100;
+  /** Requests {@link #otlpProtoDistinct} cycles through: more than any decoder cache holds. */
+  static final int DISTINCT = 64;
 
   private final RecordHeaders headers = new RecordHeaders();
   private byte[] otlpProto;
+  private byte[][] otlpProtoDistinct;
+  private int next;
   private byte[] otlpJson;
   private byte[] zipkinJson;
   private byte[] avro;
@@ -60,6 +64,10 @@ public class DecodeBenchmark {
   public void setUp() throws SpanDecodeException {
     List<Span> spans = TestSpans.request(SPANS, 42);
     otlpProto = OtlpEncoder.toProto(spans);
+    otlpProtoDistinct = new byte[DISTINCT][];
+    for (int i = 0; i < DISTINCT; i++) {
+      otlpProtoDistinct[i] = OtlpEncoder.toProto(TestSpans.request(SPANS, 1000 + i));
+    }
     otlpJson = OtlpEncoder.toJson(spans);
     zipkinJson = ZipkinJsonEncoder.toJson(spans);
     avro = AvroSpanEncoder.encodeBatch(spans);
@@ -83,6 +91,17 @@ public class DecodeBenchmark {
   @Benchmark
   public DecodedBatch otlpProto() throws SpanDecodeException {
     return otlpProtoDecoder.decode(otlpProto, headers);
+  }
+
+  /**
+   * As {@link #otlpProto}, but each invocation decodes another request (ids and high-cardinality
+   * values new each time, as in production), so decoder-side string caches are measured honestly.
+   */
+  @Benchmark
+  public DecodedBatch otlpProtoDistinct() throws SpanDecodeException {
+    int i = next;
+    next = i + 1 == DISTINCT ? 0 : i + 1;
+    return otlpProtoDecoder.decode(otlpProtoDistinct[i], headers);
   }
 
   @Benchmark

@@ -3,11 +3,17 @@ package io.traceroll.bench;
 import io.traceroll.serdes.DecodedBatch;
 import io.traceroll.serdes.DecoderSettings;
 import io.traceroll.serdes.SpanDecodeException;
+import io.traceroll.serdes.SpanDecoder;
+import io.traceroll.serdes.SpanFormat;
 import io.traceroll.serdes.avro.AvroSpanDecoder;
 import io.traceroll.serdes.avro.AvroSpanEncoder;
+import io.traceroll.serdes.otlp.OtlpEncoder;
+import io.traceroll.serdes.store.SpanChunk;
 import io.traceroll.serdes.store.SpanSerde;
 import io.traceroll.span.Span;
 import io.traceroll.span.TestSpans;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -43,6 +49,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class StoreSerdeBenchmark {
   static final int SPANS = 100;
+  static final int CHUNK_SPANS = 40;
+  static final int REQUESTS = 128;
 
   private final SpanSerde serde = new SpanSerde();
   private final RecordHeaders headers = new RecordHeaders();
@@ -50,6 +58,11 @@ public class StoreSerdeBenchmark {
   private byte[][] stored;
   private byte[] avroBatch;
   private AvroSpanDecoder decoder;
+  private SpanDecoder otlpDecoder;
+  private byte[][] otlpRequests;
+  private List<List<Span>> decodedRequests;
+  private byte[][] chunks;
+  private int next;
 
   @Setup
   public void setUp() {
@@ -65,6 +78,73 @@ public class StoreSerdeBenchmark {
     decoder = new AvroSpanDecoder(DecoderSettings.defaults());
     System.out.printf("%nbytes/span: store %.1f, avro SpanBatch payload %.1f%n",
         storedBytes / (double) SPANS, avroBatch.length / (double) SPANS);
+
+    // The chunk benchmarks start from what the OTLP decoder hands the topology, not from
+    // TestSpans' records: which strings share an instance is the decoder's business.
+    otlpDecoder = SpanFormat.OTLP_PROTO.decoder(DecoderSettings.defaults());
+    otlpRequests = new byte[REQUESTS][];
+    decodedRequests = new ArrayList<>(REQUESTS);
+    chunks = new byte[REQUESTS][];
+    long chunkBytes = 0;
+    for (int i = 0; i < REQUESTS; i++) {
+      otlpRequests[i] = OtlpEncoder.toProto(TestSpans.request(CHUNK_SPANS, 1000 + i));
+      try {
+        DecodedBatch batch = otlpDecoder.decode(otlpRequests[i], headers);
+        if (batch.spans().size() != CHUNK_SPANS || !batch.invalid().isEmpty()) {
+          throw new IllegalStateException("request " + i + " decoded " + batch.spans().size()
+              + " spans, " + batch.invalid().size() + " invalid");
+        }
+        decodedRequests.add(batch.spans());
+        chunks[i] = SpanChunk.of(batch.spans()).bytes();
+        chunkBytes += chunks[i].length;
+        List<Span> back = new ArrayList<>(CHUNK_SPANS);
+        SpanChunk.readSpans(chunks[i], back);
+        if (!back.equals(batch.spans())) {
+          throw new IllegalStateException("chunk of request " + i + " does not round-trip");
+        }
+      } catch (SpanDecodeException | IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    System.out.printf("chunk bytes/span %.1f%n", chunkBytes / (double) (REQUESTS * CHUNK_SPANS));
+  }
+
+  private int nextRequest() {
+    int i = next;
+    next = i + 1 == REQUESTS ? 0 : i + 1;
+    return i;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CHUNK_SPANS)
+  public SpanChunk chunkEncode() {
+    return SpanChunk.of(decodedRequests.get(nextRequest()));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CHUNK_SPANS)
+  public List<Span> chunkDecode() throws IOException {
+    List<Span> out = new ArrayList<>(CHUNK_SPANS);
+    SpanChunk.readSpans(chunks[nextRequest()], out);
+    return out;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CHUNK_SPANS)
+  public List<Span> chunkRoundTrip() throws IOException {
+    List<Span> out = new ArrayList<>(CHUNK_SPANS);
+    SpanChunk.readSpans(SpanChunk.of(decodedRequests.get(nextRequest())).bytes(), out);
+    return out;
+  }
+
+  /** OTLP decode, chunk encode, chunk decode: all the serdes work the pipeline does per span. */
+  @Benchmark
+  @OperationsPerInvocation(CHUNK_SPANS)
+  public List<Span> otlpChunkPipeline() throws IOException, SpanDecodeException {
+    DecodedBatch batch = otlpDecoder.decode(otlpRequests[nextRequest()], headers);
+    List<Span> out = new ArrayList<>(CHUNK_SPANS);
+    SpanChunk.readSpans(SpanChunk.of(batch.spans()).bytes(), out);
+    return out;
   }
 
   @Benchmark

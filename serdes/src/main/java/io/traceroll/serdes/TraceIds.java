@@ -1,5 +1,7 @@
 package io.traceroll.serdes;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Normalises trace and span ids to the lower-case hex every later stage compares by.
  *
@@ -9,7 +11,7 @@ package io.traceroll.serdes;
  * span. These run once or twice per span, so they avoid regex and intermediate strings.
  */
 public final class TraceIds {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private TraceIds() {}
 
@@ -77,12 +79,20 @@ public final class TraceIds {
 
   /** Lower-case hex of any bytes, for carrying a malformed id into a dead letter as it was read. */
   public static String toHex(byte[] bytes) {
-    char[] out = new char[bytes.length * 2];
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-      out[2 * i + 1] = HEX[bytes[i] & 0xf];
+    return toHex(bytes, 0, bytes.length);
+  }
+
+  /** Lower-case hex of {@code length} bytes from {@code offset}. */
+  public static String toHex(byte[] bytes, int offset, int length) {
+    // Latin-1 bytes become the String's own representation with one copy; a char[] would be
+    // compressed char by char.
+    byte[] out = new byte[length * 2];
+    for (int i = 0; i < length; i++) {
+      int b = bytes[offset + i];
+      out[2 * i] = HEX[(b >> 4) & 0xf];
+      out[2 * i + 1] = HEX[b & 0xf];
     }
-    return new String(out);
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 
   private static String toHexIfNonZero(byte[] id) {
@@ -115,14 +125,16 @@ public final class TraceIds {
   }
 
   private static boolean isLowerHexNonZero(String s) {
-    boolean nonZero = false;
+    // One branch per id rather than four per char: valid ids are the norm.
+    int bad = 0;
+    int nonZero = 0;
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
-      }
-      nonZero |= c != '0';
+      int c = s.charAt(i);
+      int digit = c - '0';
+      int letter = c - 'a';
+      bad |= (digit | (9 - digit)) & (letter | (5 - letter)); // negative iff neither in range
+      nonZero |= digit;
     }
-    return nonZero;
+    return bad >= 0 && nonZero != 0;
   }
 }

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.util.Utf8;
 
@@ -19,9 +20,139 @@ import org.apache.avro.util.Utf8;
  * <p>Not thread-safe; {@link #reset} reuses one instance per decoder thread.
  */
 final class AvroBytesReader extends Decoder {
+  private final DecodeCache cache;
   private byte[] buf;
   private int pos;
   private int limit;
+
+  /** A reader without a cache. */
+  AvroBytesReader() {
+    this(null);
+  }
+
+  /** A reader whose callers may take repeated key/value pairs from {@code cache}. */
+  AvroBytesReader(DecodeCache cache) {
+    this.cache = cache;
+  }
+
+  /** The thread's cache this reader decodes through, or null. */
+  DecodeCache cache() {
+    return cache;
+  }
+
+  byte[] buffer() {
+    return buf;
+  }
+
+  int position() {
+    return pos;
+  }
+
+  // Resource attribute lists read recently, with their encoding, by a hash of the service name.
+  private static final int RESOURCE_MEMOS = 32;
+  private final byte[][] resourceBytes = new byte[RESOURCE_MEMOS][];
+  private final Object[] resourceLists = new Object[RESOURCE_MEMOS];
+
+  /**
+   * The list read before from exactly the bytes at the current position, for a resource of
+   * {@code service}, skipping them; null (nothing read) when there is none.
+   */
+  Object rereadResource(String service) {
+    int i = service == null ? 0 : service.hashCode() & (RESOURCE_MEMOS - 1);
+    byte[] b = resourceBytes[i];
+    if (b != null && b.length <= limit - pos
+        && Arrays.equals(b, 0, b.length, buf, pos, pos + b.length)) {
+      pos += b.length;
+      return resourceLists[i];
+    }
+    return null;
+  }
+
+  /** Remembers that {@code [start, position())} was read as {@code list}. */
+  void resourceRead(String service, int start, Object list) {
+    int i = service == null ? 0 : service.hashCode() & (RESOURCE_MEMOS - 1);
+    resourceBytes[i] = Arrays.copyOfRange(buf, start, pos);
+    resourceLists[i] = list;
+  }
+
+  // The last trace id read (its bytes and string): every span of a chunk has its request's.
+  private static final int MAX_TRACE_ID_BYTES = 64;
+  private byte[] traceIdBytes;
+  private String traceId;
+
+  /**
+   * A string, which when its bytes equal those of the trace id read last is that instance again:
+   * the trace id repeats on every span of a chunk, and again as the trace key.
+   */
+  String readTraceId() throws IOException {
+    int len = readLength();
+    byte[] last = traceIdBytes;
+    String s;
+    if (last != null && last.length == len
+        && Arrays.equals(last, 0, len, buf, pos, pos + len)) {
+      s = traceId;
+    } else {
+      s = new String(buf, pos, len, StandardCharsets.UTF_8);
+      if (len <= MAX_TRACE_ID_BYTES) {
+        traceIdBytes = Arrays.copyOfRange(buf, pos, pos + len);
+        traceId = s;
+      }
+    }
+    pos += len;
+    return s;
+  }
+
+  /** Moves past bytes already examined by {@link #scalarKeyValueEnd}. */
+  void skipTo(int position) {
+    pos = position;
+  }
+
+  /**
+   * Where the {@code KeyValue} record at the current position ends if its value is a scalar
+   * (string, boolean, long, double, bytes), without reading it; -1 for nested values and for
+   * anything malformed, which the ordinary read then reports.
+   */
+  int scalarKeyValueEnd() {
+    int p = skipLengthPrefixed(pos);
+    if (p < 0 || p >= limit) {
+      return -1;
+    }
+    int branch = buf[p++]; // union index 0..4 is one zigzag byte
+    switch (branch) {
+      case AvroSpanReader.ANY_STRING << 1, AvroSpanReader.ANY_BYTES << 1:
+        return skipLengthPrefixed(p);
+      case AvroSpanReader.ANY_BOOLEAN << 1:
+        return p < limit && (buf[p] == 0 || buf[p] == 1) ? p + 1 : -1;
+      case AvroSpanReader.ANY_LONG << 1:
+        for (int i = 0; i < 10 && p < limit; i++) {
+          if (buf[p++] >= 0) {
+            return p;
+          }
+        }
+        return -1;
+      case AvroSpanReader.ANY_DOUBLE << 1:
+        return limit - p >= 8 ? p + 8 : -1;
+      default:
+        return -1;
+    }
+  }
+
+  /** The end of the length-prefixed string or bytes at {@code p}, or -1. */
+  private int skipLengthPrefixed(int p) {
+    long raw = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p >= limit) {
+        return -1;
+      }
+      int b = buf[p++];
+      raw |= (long) (b & 0x7f) << shift;
+      if (b >= 0) {
+        long len = (raw >>> 1) ^ -(raw & 1);
+        return len < 0 || len > limit - p ? -1 : p + (int) len;
+      }
+    }
+    return -1;
+  }
 
   AvroBytesReader reset(byte[] bytes, int offset, int length) {
     if (offset < 0 || length < 0 || offset + length > bytes.length) {
@@ -31,6 +162,13 @@ final class AvroBytesReader extends Decoder {
     this.pos = offset;
     this.limit = offset + length;
     return this;
+  }
+
+  /** Drops the reference to the last payload, so a reader kept per thread does not retain it. */
+  void release() {
+    buf = null;
+    pos = 0;
+    limit = 0;
   }
 
   /** Bytes not yet read; a well-formed record leaves none. */
@@ -106,6 +244,8 @@ final class AvroBytesReader extends Decoder {
   @Override
   public String readString() throws IOException {
     int len = readLength();
+    // Not through the cache: here building the string measured cheaper than finding it, and the
+    // repeated strings mostly arrive inside cached key/value pairs anyway.
     String s = new String(buf, pos, len, StandardCharsets.UTF_8);
     pos += len;
     return s;

@@ -51,7 +51,7 @@ public final class AvroSpanDecoder implements SpanDecoder {
           "writer schema fingerprint %016x is not a registered SpanBatch or Span version (known: %s)",
           fingerprint, describe(WRITERS.keySet())));
     }
-    AvroBytesReader bytes = new AvroBytesReader().reset(payload,
+    AvroBytesReader bytes = new AvroBytesReader(DecodeCache.forCurrentThread()).reset(payload,
         SingleObjectFraming.HEADER_LENGTH, payload.length - SingleObjectFraming.HEADER_LENGTH);
     List<Span> raw = new ArrayList<>();
     List<Attribute> batchResource;

@@ -111,12 +111,13 @@ final class AvroSpanReader {
     List<SpanLink> links = List.of();
     List<Attribute> resource = List.of();
     List<Mark> marks = List.of();
+    AvroBytesReader direct = in instanceof AvroBytesReader r && r.cache() != null ? r : null;
     for (Schema.Field f : order(in, SPAN_FIELDS)) {
       switch (f.pos()) {
-        case 0 -> traceId = in.readString();
+        case 0 -> traceId = direct != null ? direct.readTraceId() : in.readString();
         case 1 -> spanId = in.readString();
         case 2 -> parentSpanId = readNullableString(in);
-        case 3 -> traceKey = readNullableString(in);
+        case 3 -> traceKey = readNullableTraceKey(in, direct);
         case 4 -> serviceName = in.readString();
         case 5 -> serviceInstance = readNullableString(in);
         case 6 -> pid = in.readInt();
@@ -132,7 +133,7 @@ final class AvroSpanReader {
         case 15 -> attributes = readAttributes(in, 0);
         case 16 -> events = readEvents(in);
         case 17 -> links = readLinks(in);
-        case 18 -> resource = readAttributes(in, 0);
+        case 18 -> resource = readResource(in, serviceName);
         case 19 -> marks = readMarks(in);
         default -> throw unexpected(f);
       }
@@ -142,27 +143,77 @@ final class AvroSpanReader {
         resource, marks);
   }
 
+  /**
+   * A span's resource attributes: byte for byte those of an earlier span of its service more
+   * often than not, and then the same list again (reading the current schema directly only).
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Attribute> readResource(Decoder in, String service) throws IOException {
+    if (!(in instanceof AvroBytesReader r) || r.cache() == null) {
+      return readAttributes(in, 0);
+    }
+    Object again = r.rereadResource(service);
+    if (again != null) {
+      return (List<Attribute>) again;
+    }
+    int start = r.position();
+    List<Attribute> read = List.copyOf(readAttributes(in, 0));
+    if (read.size() > 1) {
+      r.resourceRead(service, start, read);
+    }
+    return read;
+  }
+
   static List<Attribute> readAttributes(Decoder in, int depth) throws IOException {
     long n = in.readArrayStart();
     if (n == 0) {
       return List.of();
     }
+    AvroBytesReader direct = in instanceof AvroBytesReader r && r.cache() != null ? r : null;
     List<Attribute> out = new ArrayList<>((int) Math.min(n, 64));
     for (; n != 0; n = in.arrayNext()) {
       for (long i = 0; i < n; i++) {
-        String key = null;
-        AttributeValue value = null;
-        for (Schema.Field f : order(in, KEY_VALUE_FIELDS)) {
-          if (f.pos() == 0) {
-            key = in.readString();
-          } else {
-            value = readAnyValue(in, depth);
-          }
-        }
-        out.add(new Attribute(key, value));
+        out.add(direct != null ? readCachedAttribute(direct, depth) : readAttribute(in, depth));
       }
     }
     return out;
+  }
+
+  private static Attribute readAttribute(Decoder in, int depth) throws IOException {
+    String key = null;
+    AttributeValue value = null;
+    for (Schema.Field f : order(in, KEY_VALUE_FIELDS)) {
+      if (f.pos() == 0) {
+        key = in.readString();
+      } else {
+        value = readAnyValue(in, depth);
+      }
+    }
+    return new Attribute(key, value);
+  }
+
+  /**
+   * A pair with a scalar value whose exact bytes were read before is the same attribute again
+   * (the thread's cache; reading the current schema only, where the bytes say it all).
+   */
+  private static Attribute readCachedAttribute(AvroBytesReader in, int depth) throws IOException {
+    int start = in.position();
+    int end = in.scalarKeyValueEnd();
+    if (end < 0) {
+      return readAttribute(in, depth);
+    }
+    DecodeCache cache = in.cache();
+    byte[] buf = in.buffer();
+    Attribute cached = cache.avroPair(buf, start, end - start);
+    if (cached != null) {
+      in.skipTo(end);
+      return cached;
+    }
+    Attribute read = readAttribute(in, depth);
+    if (in.position() == end) {
+      cache.avroPairDecoded(buf, start, end - start, read);
+    }
+    return read;
   }
 
   private static AttributeValue readAnyValue(Decoder in, int depth) throws IOException {
@@ -270,6 +321,22 @@ final class AvroSpanReader {
       }
     }
     return out;
+  }
+
+  /** The trace key is most often the trace id: then it is the same instance. */
+  private static String readNullableTraceKey(Decoder in, AvroBytesReader direct)
+      throws IOException {
+    if (direct == null) {
+      return readNullableString(in);
+    }
+    int branch = in.readIndex();
+    if (branch == 0) {
+      return null;
+    }
+    if (branch != 1) {
+      throw new MalformedAvroException("nullable string union branch " + branch);
+    }
+    return direct.readTraceId();
   }
 
   private static String readNullableString(Decoder in) throws IOException {

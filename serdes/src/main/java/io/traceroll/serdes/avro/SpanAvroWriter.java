@@ -11,36 +11,32 @@ import java.util.List;
 /**
  * Writes the span model in the current {@code io.traceroll.avro.Span} schema straight from the
  * records, without building the generated classes first (the interop test checks the bytes equal
- * what {@code SpecificDatumWriter} writes for the same span). Run once on a counting
- * {@link AvroOut} and once on the exact array it sized.
+ * what {@code SpecificDatumWriter} writes for the same span), into the thread's {@link AvroOut}.
  */
 final class SpanAvroWriter {
   private SpanAvroWriter() {}
 
-  /** What goes after a fixed prefix; called twice, so it must write the same both times. */
+  /** What goes after a fixed prefix. */
   @FunctionalInterface
   interface Body {
     void write(AvroOut out);
   }
 
-  /** {@code prefix} then {@code body}, sized first so the result is one exact array. */
+  /** {@code prefix} then {@code body}, as one exactly sized array. */
   static byte[] encode(byte[] prefix, Body body) {
-    AvroOut counting = AvroOut.counting();
-    body.write(counting);
-    byte[] bytes = new byte[prefix.length + counting.position()];
-    System.arraycopy(prefix, 0, bytes, 0, prefix.length);
-    AvroOut out = AvroOut.into(bytes, prefix.length);
-    body.write(out);
-    if (out.position() != bytes.length) {
-      throw new IllegalStateException(
-          "sized " + bytes.length + " bytes but wrote " + out.position());
+    AvroOut out = AvroOut.acquire();
+    try {
+      out.writeRaw(prefix);
+      body.write(out);
+      return out.toArray();
+    } finally {
+      out.release();
     }
-    return bytes;
   }
 
   static void writeSpan(AvroOut out, Span s) {
     out.writeString(s.traceId());
-    out.writeString(s.spanId());
+    out.writeUniqueString(s.spanId());
     writeNullable(out, s.parentSpanId());
     writeNullable(out, s.traceKey());
     out.writeString(s.serviceName());
@@ -49,16 +45,34 @@ final class SpanAvroWriter {
     out.writeLong(s.tid());
     writeNullable(out, s.threadName());
     out.writeString(s.name());
-    out.writeInt(s.kind().ordinal());
+    out.writeSmall(s.kind().ordinal());
     out.writeLong(s.startNanos());
     out.writeLong(s.endNanos());
-    out.writeInt(s.statusCode().ordinal());
+    out.writeSmall(s.statusCode().ordinal());
     writeNullable(out, s.statusMessage());
     writeAttributes(out, s.attributes());
     writeEvents(out, s.events());
     writeLinks(out, s.links());
-    writeAttributes(out, s.resourceAttributes());
+    writeResource(out, s.resourceAttributes());
     writeMarks(out, s.marks());
+  }
+
+  /**
+   * A resource's attributes are the same list instance on every span of that resource (decoders
+   * share it, and lists in the span model are immutable), so within one encode they are written
+   * once and then copied.
+   */
+  private static void writeResource(AvroOut out, List<Attribute> resource) {
+    if (resource.isEmpty()) {
+      out.writeArrayEnd(); // an empty array: its end marker only
+      return;
+    }
+    if (out.rewrite(resource)) {
+      return;
+    }
+    int start = out.position();
+    writeAttributes(out, resource);
+    out.written(resource, start);
   }
 
   static void writeAttributes(AvroOut out, List<Attribute> attributes) {
@@ -74,29 +88,29 @@ final class SpanAvroWriter {
   /** The AnyValue record: its only field is the union, so the record itself costs no bytes. */
   private static void writeValue(AvroOut out, AttributeValue value) {
     if (value instanceof AttributeValue.StringValue v) {
-      out.writeInt(AvroSpanReader.ANY_STRING);
+      out.writeSmall(AvroSpanReader.ANY_STRING);
       out.writeString(v.value());
     } else if (value instanceof AttributeValue.BoolValue v) {
-      out.writeInt(AvroSpanReader.ANY_BOOLEAN);
+      out.writeSmall(AvroSpanReader.ANY_BOOLEAN);
       out.writeBoolean(v.value());
     } else if (value instanceof AttributeValue.LongValue v) {
-      out.writeInt(AvroSpanReader.ANY_LONG);
+      out.writeSmall(AvroSpanReader.ANY_LONG);
       out.writeLong(v.value());
     } else if (value instanceof AttributeValue.DoubleValue v) {
-      out.writeInt(AvroSpanReader.ANY_DOUBLE);
+      out.writeSmall(AvroSpanReader.ANY_DOUBLE);
       out.writeDouble(v.value());
     } else if (value instanceof AttributeValue.BytesValue v) {
-      out.writeInt(AvroSpanReader.ANY_BYTES);
+      out.writeSmall(AvroSpanReader.ANY_BYTES);
       out.writeBytes(v.value());
     } else if (value instanceof AttributeValue.ArrayValue v) {
-      out.writeInt(AvroSpanReader.ANY_ARRAY);
+      out.writeSmall(AvroSpanReader.ANY_ARRAY);
       out.writeArrayStart(v.values().size());
       for (AttributeValue e : v.values()) {
           writeValue(out, e);
       }
       out.writeArrayEnd();
     } else if (value instanceof AttributeValue.MapValue v) {
-      out.writeInt(AvroSpanReader.ANY_KVLIST);
+      out.writeSmall(AvroSpanReader.ANY_KVLIST);
       writeAttributes(out, v.entries());
     } else {
       throw new IllegalStateException("unknown attribute value type " + value.getClass());
@@ -134,9 +148,9 @@ final class SpanAvroWriter {
 
   private static void writeNullable(AvroOut out, String s) {
     if (s == null) {
-      out.writeInt(0);
+      out.writeSmall(0);
     } else {
-      out.writeInt(1);
+      out.writeSmall(1);
       out.writeString(s);
     }
   }

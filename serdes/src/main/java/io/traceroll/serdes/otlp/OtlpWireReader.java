@@ -2,7 +2,7 @@ package io.traceroll.serdes.otlp;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.traceroll.serdes.TraceIds;
+import io.traceroll.serdes.avro.DecodeCache;
 import io.traceroll.span.Attribute;
 import io.traceroll.span.AttributeValue;
 import io.traceroll.span.Mark;
@@ -25,6 +25,11 @@ import java.util.List;
  * unknown fields and wrong wire types skipped, repeated singular messages merged), which
  * {@code OtlpWireReaderTest} checks against the generated classes on valid and mutated input.
  *
+ * <p>What repeats across spans comes from the thread's {@link DecodeCache}: whole key/value pairs
+ * by their exact bytes, ASCII strings, hex ids. A cached pair is one decoded before from the same
+ * bytes, so the result is the same; non-ASCII strings still go through protobuf's validating
+ * decoder.
+ *
  * <p>Field numbers are those of opentelemetry-proto 1.9 ({@code trace/v1/trace.proto},
  * {@code common/v1/common.proto}, {@code resource/v1/resource.proto}).
  */
@@ -41,13 +46,19 @@ final class OtlpWireReader {
   private static final int LEN_7 = 7 << 3 | 2;
 
   private final CodedInputStream in;
+  private final byte[] payload;
+  private final DecodeCache cache;
   private int depth;
+  /** Array and kvlist values entered so far: a pair that entered none can be cached. */
+  private int nestedValues;
 
   /** One span as read, waiting for its resource (which may follow it on the wire). */
   record RawSpan(Span.Builder builder, List<Mark> marks) {}
 
   private OtlpWireReader(byte[] payload) {
     this.in = CodedInputStream.newInstance(payload);
+    this.payload = payload;
+    this.cache = DecodeCache.forCurrentThread();
   }
 
   /**
@@ -91,7 +102,7 @@ final class OtlpWireReader {
           scopeSpans(spans);
           exit(old);
         }
-        case LEN_3 -> in.readStringRequireUtf8(); // schema_url
+        case LEN_3 -> string(); // schema_url
         default -> {
           if (!in.skipField(tag)) {
             return;
@@ -124,7 +135,7 @@ final class OtlpWireReader {
   private void entityRef() throws IOException {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
-        case LEN_1, LEN_2, LEN_3, LEN_4 -> in.readStringRequireUtf8();
+        case LEN_1, LEN_2, LEN_3, LEN_4 -> string();
         default -> {
           if (!in.skipField(tag)) {
             return;
@@ -147,7 +158,7 @@ final class OtlpWireReader {
           spans.add(span());
           exit(old);
         }
-        case LEN_3 -> in.readStringRequireUtf8();
+        case LEN_3 -> string();
         default -> {
           if (!in.skipField(tag)) {
             return;
@@ -161,7 +172,7 @@ final class OtlpWireReader {
   private void scope() throws IOException {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
-        case LEN_1, LEN_2 -> in.readStringRequireUtf8();
+        case LEN_1, LEN_2 -> string();
         case LEN_3 -> keyValue();
         default -> {
           if (!in.skipField(tag)) {
@@ -189,12 +200,12 @@ final class OtlpWireReader {
       switch (tag) {
         case LEN_1 -> b.traceId(hexBytes());
         case LEN_2 -> b.spanId(hexBytes());
-        case LEN_3 -> in.readStringRequireUtf8(); // trace_state
+        case LEN_3 -> string(); // trace_state
         case LEN_4 -> {
           String parent = hexBytes();
           b.parentSpanId(parent.isEmpty() ? null : parent);
         }
-        case LEN_5 -> b.name(in.readStringRequireUtf8());
+        case LEN_5 -> b.name(string());
         case 6 << 3 -> kind = in.readEnum();
         case 7 << 3 | 1 -> b.startNanos(in.readFixed64());
         case 8 << 3 | 1 -> b.endNanos(in.readFixed64());
@@ -229,7 +240,7 @@ final class OtlpWireReader {
           int old = enter();
           for (int t = in.readTag(); t != 0; t = in.readTag()) {
             if (t == LEN_2) {
-              statusMessage = in.readStringRequireUtf8();
+              statusMessage = string();
             } else if (t == 3 << 3) {
               statusCode = in.readEnum();
             } else if (!in.skipField(t)) {
@@ -268,7 +279,7 @@ final class OtlpWireReader {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
         case 1 << 3 | 1 -> time = in.readFixed64();
-        case LEN_2 -> name = in.readStringRequireUtf8();
+        case LEN_2 -> name = string();
         case LEN_3 -> attributes.add(keyValue());
         default -> {
           if (!in.skipField(tag)) {
@@ -288,7 +299,7 @@ final class OtlpWireReader {
       switch (tag) {
         case LEN_1 -> traceId = hexBytes();
         case LEN_2 -> spanId = hexBytes();
-        case LEN_3 -> in.readStringRequireUtf8();
+        case LEN_3 -> string();
         case LEN_4 -> attributes.add(keyValue());
         case 6 << 3 | 5 -> in.readFixed32();
         default -> {
@@ -301,14 +312,31 @@ final class OtlpWireReader {
     return new SpanLink(traceId, spanId, attributes);
   }
 
-  /** Reads one length-delimited KeyValue (the caller has seen its tag). */
+  /**
+   * Reads one length-delimited KeyValue (the caller has seen its tag). A pair whose exact bytes
+   * were decoded before is the same attribute again: taken from the thread's cache, unparsed.
+   */
   private Attribute keyValue() throws IOException {
-    int old = enter();
+    int length = in.readRawVarint32();
+    int start = in.getTotalBytesRead();
+    // Only pairs without nested values are cached, so a pair nests exactly two deep (KeyValue,
+    // AnyValue) and the recursion limit is the one check whose outcome could differ here.
+    boolean cacheable = depth + 1 < RECURSION_LIMIT && length > 0
+        && length <= in.getBytesUntilLimit();
+    if (cacheable) {
+      Attribute cached = cache.otlpPair(payload, start, length);
+      if (cached != null) {
+        in.skipRawBytes(length);
+        return cached;
+      }
+    }
+    int old = enter(length);
+    int nestedBefore = nestedValues;
     String key = "";
     AnyValueState value = null;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == LEN_1) {
-        key = in.readStringRequireUtf8();
+        key = string();
       } else if (tag == LEN_2) {
         if (value == null) {
           value = new AnyValueState();
@@ -321,7 +349,11 @@ final class OtlpWireReader {
       }
     }
     exit(old);
-    return new Attribute(key, value == null ? EMPTY : value.toValue());
+    Attribute attribute = new Attribute(key, value == null ? EMPTY : value.toValue());
+    if (cacheable && nestedValues == nestedBefore) {
+      cache.otlpPairDecoded(payload, start, length, attribute);
+    }
+    return attribute;
   }
 
   private static final AttributeValue EMPTY = new AttributeValue.StringValue("");
@@ -355,7 +387,7 @@ final class OtlpWireReader {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
         case LEN_1 -> {
-          v.string = in.readStringRequireUtf8();
+          v.string = string();
           v.kind = 1;
         }
         case 2 << 3 -> {
@@ -371,6 +403,7 @@ final class OtlpWireReader {
           v.kind = 4;
         }
         case LEN_5 -> {
+          nestedValues++;
           if (v.kind != 5) {
             v.array = new ArrayList<>(4);
             v.kind = 5;
@@ -390,6 +423,7 @@ final class OtlpWireReader {
           exit(old);
         }
         case LEN_6 -> {
+          nestedValues++;
           if (v.kind != 6) {
             v.kvlist = new ArrayList<>(4);
             v.kind = 6;
@@ -417,6 +451,24 @@ final class OtlpWireReader {
     }
   }
 
+  /**
+   * A proto3 string field, exactly as {@link CodedInputStream#readStringRequireUtf8} reads it
+   * (same result, same exceptions), but straight from the payload: ASCII through the thread's
+   * {@link DecodeCache}, anything else through protobuf's own validating decoder.
+   */
+  private String string() throws IOException {
+    int lengthAt = in.getTotalBytesRead(); // the reader starts at payload[0]
+    int size = in.readRawVarint32();
+    int start = in.getTotalBytesRead();
+    in.skipRawBytes(size); // throws as readStringRequireUtf8 does for a bad size
+    String s = cache.asciiOrNull(payload, start, size);
+    if (s != null) {
+      return s;
+    }
+    return CodedInputStream.newInstance(payload, lengthAt, start + size - lengthAt)
+        .readStringRequireUtf8();
+  }
+
   /** Hex of a bytes field whatever its length; the sanitizer judges validity. */
   private String hexBytes() throws IOException {
     int length = in.readRawVarint32();
@@ -426,12 +478,18 @@ final class OtlpWireReader {
     if (length < 0) {
       throw new InvalidProtocolBufferException("negative length for a bytes field");
     }
-    return TraceIds.toHex(in.readRawBytes(length));
+    int start = in.getTotalBytesRead();
+    in.skipRawBytes(length); // truncated: the same exception as readRawBytes
+    return cache.hexId(payload, start, length);
   }
 
   /** Enters a length-delimited message exactly as CodedInputStream.readMessage does. */
   private int enter() throws IOException {
-    int length = in.readRawVarint32();
+    return enter(in.readRawVarint32());
+  }
+
+  /** As {@link #enter()}, the message's length already read. */
+  private int enter(int length) throws IOException {
     if (depth >= RECURSION_LIMIT) {
       throw new InvalidProtocolBufferException("protocol message nested too deeply");
     }

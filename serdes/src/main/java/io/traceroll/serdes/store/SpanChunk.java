@@ -56,8 +56,9 @@ public record SpanChunk(byte[] bytes, int count, boolean hasRoot, long rootEndNa
 
   /** Encodes {@code spans} (at least one, in the given order) into one exactly sized chunk. */
   public static SpanChunk of(List<Span> spans) {
-    int[] sizes = sizes(spans);
-    return encode(spans, sizes, 0, spans.size());
+    requireSpans(spans);
+    return AvroSpanBodies.writeAll(spans,
+        (bodies, ends) -> encode(spans, bodies, ends, 0, ends.length));
   }
 
   /**
@@ -65,36 +66,35 @@ public record SpanChunk(byte[] bytes, int count, boolean hasRoot, long rootEndNa
    * larger than that gets a chunk of its own).
    */
   public static List<SpanChunk> chunks(List<Span> spans, int maxBytes) {
-    int[] sizes = sizes(spans);
-    List<SpanChunk> out = new ArrayList<>(1);
-    int from = 0;
-    long bytes = 0;
-    for (int i = 0; i < sizes.length; i++) {
-      // header at most 2 + 10 + 10 + 5 bytes
-      long add = varintSize(sizes[i]) + sizes[i];
-      if (i > from && bytes + add + 27 > maxBytes) {
-        out.add(encode(spans, sizes, from, i));
-        from = i;
-        bytes = 0;
+    requireSpans(spans);
+    return AvroSpanBodies.writeAll(spans, (bodies, ends) -> {
+      List<SpanChunk> out = new ArrayList<>(1);
+      int from = 0;
+      long bytes = 0;
+      for (int i = 0; i < ends.length; i++) {
+        int size = ends[i] - (i == 0 ? 0 : ends[i - 1]);
+        // header at most 2 + 10 + 10 + 5 bytes
+        long add = varintSize(size) + size;
+        if (i > from && bytes + add + 27 > maxBytes) {
+          out.add(encode(spans, bodies, ends, from, i));
+          from = i;
+          bytes = 0;
+        }
+        bytes += add;
       }
-      bytes += add;
-    }
-    out.add(encode(spans, sizes, from, sizes.length));
-    return out;
+      out.add(encode(spans, bodies, ends, from, ends.length));
+      return out;
+    });
   }
 
-  private static int[] sizes(List<Span> spans) {
+  private static void requireSpans(List<Span> spans) {
     if (spans.isEmpty()) {
       throw new IllegalArgumentException("a chunk holds at least one span");
     }
-    int[] sizes = new int[spans.size()];
-    for (int i = 0; i < sizes.length; i++) {
-      sizes[i] = AvroSpanBodies.size(spans.get(i));
-    }
-    return sizes;
   }
 
-  private static SpanChunk encode(List<Span> spans, int[] sizes, int from, int to) {
+  /** The chunk of spans {@code [from, to)}, whose bodies are already written in {@code bodies}. */
+  private static SpanChunk encode(List<Span> spans, byte[] bodies, int[] ends, int from, int to) {
     int n = to - from;
     boolean root = false;
     long rootEnd = 0;
@@ -107,7 +107,8 @@ public record SpanChunk(byte[] bytes, int count, boolean hasRoot, long rootEndNa
         root = true;
       }
       maxEnd = Math.max(maxEnd, s.endNanos());
-      total += varintSize(sizes[i]) + sizes[i];
+      int size = ends[i] - (i == 0 ? 0 : ends[i - 1]);
+      total += varintSize(size) + size;
     }
     total += 2 + varintSize(zigzag(rootEnd)) + varintSize(zigzag(maxEnd)) + varintSize(n);
     if (total > Integer.MAX_VALUE - 8) {
@@ -120,12 +121,11 @@ public record SpanChunk(byte[] bytes, int count, boolean hasRoot, long rootEndNa
     pos = putVarint(out, pos, zigzag(maxEnd));
     pos = putVarint(out, pos, n);
     for (int i = from; i < to; i++) {
-      pos = putVarint(out, pos, sizes[i]);
-      int end = AvroSpanBodies.write(spans.get(i), out, pos);
-      if (end - pos != sizes[i]) {
-        throw new IllegalStateException("sized " + sizes[i] + " bytes but wrote " + (end - pos));
-      }
-      pos = end;
+      int start = i == 0 ? 0 : ends[i - 1];
+      int size = ends[i] - start;
+      pos = putVarint(out, pos, size);
+      System.arraycopy(bodies, start, out, pos, size);
+      pos += size;
     }
     return new SpanChunk(out, n, root, rootEnd, maxEnd);
   }

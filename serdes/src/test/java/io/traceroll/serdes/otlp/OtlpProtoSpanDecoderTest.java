@@ -27,6 +27,7 @@ import io.traceroll.span.SpanEvent;
 import io.traceroll.span.SpanKind;
 import io.traceroll.span.SpanLink;
 import io.traceroll.span.StatusCode;
+import io.traceroll.span.TestSpans;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -237,5 +238,25 @@ class OtlpProtoSpanDecoderTest {
     assertThatThrownBy(() -> decode(new byte[0], DecoderSettings.defaults()))
         .isInstanceOfSatisfying(SpanDecodeException.class,
             e -> assertThat(e.reason()).isEqualTo("empty_payload"));
+  }
+
+  /**
+   * What repeats across spans is decoded once per thread and shared: the same attribute
+   * instances and trace id on every span and record that carries them.
+   */
+  @Test
+  void shouldShareRepeatedAttributesAndIdsAcrossSpansAndRecords() throws SpanDecodeException {
+    byte[] payload = OtlpEncoder.toProto(TestSpans.request(40, 7));
+    OtlpProtoSpanDecoder decoder = new OtlpProtoSpanDecoder(DecoderSettings.defaults());
+
+    List<Span> first = decoder.decode(payload, new RecordHeaders()).spans();
+    List<Span> again = decoder.decode(payload.clone(), new RecordHeaders()).spans();
+
+    assertThat(again).isEqualTo(first);
+    assertThat(again.get(39).traceId()).isSameAs(first.get(0).traceId());
+    List<Attribute> schemes = again.stream().flatMap(s -> s.attributes().stream())
+        .filter(a -> a.key().equals("url.scheme")).toList();
+    assertThat(schemes).hasSizeGreaterThan(2)
+        .allSatisfy(a -> assertThat(a).isSameAs(schemes.get(0)));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.traceroll.serdes.SpanArbitraries;
 import io.traceroll.serdes.avro.AvroSpanBodies;
+import io.traceroll.span.Attribute;
 import io.traceroll.span.Span;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -124,6 +125,54 @@ class SpanChunkTest {
         .isInstanceOf(SerializationException.class).hasMessageContaining("format version 7");
     assertThatThrownBy(() -> SpanChunk.readSpans(foreign, new ArrayList<>()))
         .isInstanceOf(IOException.class).hasMessageContaining("format version 7");
+  }
+
+  /** One resource list instance shared by many spans is written once per chunk, then copied. */
+  @Test
+  void shouldWriteASharedResourceListExactlyAsSeparateEqualLists() throws IOException {
+    List<Attribute> shared = List.of(Attribute.of("service.name", "svc"),
+        Attribute.of("host.name", "node-1"), Attribute.of("process.pid", 7L));
+    List<Span> sharing = new ArrayList<>();
+    List<Span> separate = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Span s = span("00f067aa0ba902b" + i, i == 0 ? null : "00f067aa0ba902b0", 5 + i);
+      sharing.add(withResource(s, shared));
+      separate.add(withResource(s, new ArrayList<>(shared)));
+    }
+
+    byte[] bytes = SpanChunk.of(sharing).bytes();
+    List<Span> read = new ArrayList<>();
+    SpanChunk.readSpans(bytes, read);
+
+    assertThat(bytes).isEqualTo(SpanChunk.of(separate).bytes());
+    assertThat(read).containsExactlyElementsOf(sharing);
+    // equal resources read back as one list, as they were written
+    assertThat(read.get(4).resourceAttributes()).isSameAs(read.get(1).resourceAttributes());
+  }
+
+  /** The encoder's scratch buffer grows for a span of megabytes and still writes it exactly. */
+  @Test
+  void shouldRoundTripASpanLargerThanTheEncodersScratchBuffer() throws IOException {
+    String huge = "x".repeat(3 * 1024 * 1024);
+    Span big = Span.builder().traceId(TRACE).spanId("00f067aa0ba902b7").serviceName("svc")
+        .name("op").startNanos(1).endNanos(2)
+        .attributes(List.of(Attribute.of("payload", huge))).build();
+    Span small = span("00f067aa0ba902b8", "00f067aa0ba902b7", 4);
+
+    List<Span> read = new ArrayList<>();
+    SpanChunk.readSpans(SpanChunk.of(List.of(small, big, small)).bytes(), read);
+    SpanChunk.readSpans(SpanChunk.of(List.of(small)).bytes(), read);
+
+    assertThat(read).containsExactly(small, big, small, small);
+    assertThat(new SpanSerde().serialize("store", small)).isEqualTo(
+        new SpanSerde().serialize("store", read.get(3)));
+  }
+
+  private static Span withResource(Span s, List<Attribute> resource) {
+    return new Span(s.traceId(), s.spanId(), s.parentSpanId(), s.traceKey(), s.serviceName(),
+        s.serviceInstance(), s.pid(), s.tid(), s.threadName(), s.name(), s.kind(), s.startNanos(),
+        s.endNanos(), s.statusCode(), s.statusMessage(), s.attributes(), s.events(), s.links(),
+        resource, s.marks());
   }
 
   @Test
