@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,13 +43,18 @@ import org.openjdk.jmh.annotations.State;
  * the score is spans per second on one core (one op = one span). The setup prints the archive size
  * per span, raw and gzip'd, next to the OTLP {@code ExportTraceServiceRequest} encoding of the same
  * spans with every attribute, event and link (the fidelity the trace keeps); {@link #main} prints
- * just that comparison.
+ * just that comparison, for the benchmark's request and three other seeds ({@code main [spans]
+ * [seed...]}). The request's seed is a parameter ({@code -p seed=7}); 42 is the reference.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TraceEncodeBenchmark {
   static final int SPANS = 1000;
+  static final long[] SIZE_SEEDS = {42, 7, 99, 1234};
+
+  @Param({"42"})
+  public long seed;
 
   private RequestTrace request;
   private TimelineWriter writer;
@@ -56,8 +62,8 @@ public class TraceEncodeBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    request = new RequestTrace("4bf92f3577b34da6a3ce929d0e0e4736", 0, TestSpans.request(SPANS, 42),
-        List.of());
+    request = new RequestTrace("4bf92f3577b34da6a3ce929d0e0e4736", 0,
+        TestSpans.request(SPANS, seed), List.of());
     writer = new TimelineWriter(TimelineOptions.defaults());
     System.out.println();
     System.out.println(sizeReport(request));
@@ -73,8 +79,17 @@ public class TraceEncodeBenchmark {
 
   public static void main(String[] args) throws IOException {
     int spans = args.length > 0 ? Integer.parseInt(args[0]) : SPANS;
-    System.out.println(sizeReport(new RequestTrace("4bf92f3577b34da6a3ce929d0e0e4736", 0,
-        TestSpans.request(spans, 42), List.of())));
+    long[] seeds = SIZE_SEEDS;
+    if (args.length > 1) {
+      seeds = new long[args.length - 1];
+      for (int i = 1; i < args.length; i++) {
+        seeds[i - 1] = Long.parseLong(args[i]);
+      }
+    }
+    for (long s : seeds) {
+      System.out.println("seed " + s + ": " + sizeReport(new RequestTrace(
+          "4bf92f3577b34da6a3ce929d0e0e4736", 0, TestSpans.request(spans, s), List.of())));
+    }
   }
 
   static String sizeReport(RequestTrace request) throws IOException {
@@ -83,10 +98,13 @@ public class TraceEncodeBenchmark {
     byte[] otlp = toOtlp(request.spans()).toByteArray();
     int n = request.spans().size();
     byte[] p = perfetto.toByteArray();
+    int perfettoGzip = gzip(p);
+    int otlpGzip = gzip(otlp);
     return String.format(
-        "sizes for %d spans: perfetto raw %.1f B/span, gzip %.1f B/span; OTLP raw %.1f B/span, gzip %.1f B/span",
-        n, p.length / (double) n, gzip(p) / (double) n, otlp.length / (double) n,
-        gzip(otlp) / (double) n);
+        "sizes for %d spans: perfetto raw %.1f B/span, gzip %.2f B/span; "
+            + "OTLP raw %.1f B/span, gzip %.2f B/span; gzip'd perfetto - OTLP %+d B",
+        n, p.length / (double) n, perfettoGzip / (double) n, otlp.length / (double) n,
+        otlpGzip / (double) n, perfettoGzip - otlpGzip);
   }
 
   static int gzip(byte[] bytes) throws IOException {

@@ -119,6 +119,16 @@ final class Interner<K> {
     return x ^ (x >>> 16);
   }
 
+  /** Forgets every entry: iids start at 1 again. */
+  void clear() {
+    if (size > 0) {
+      Arrays.fill(keys, null);
+      size = 0;
+    }
+    next = 1;
+    fresh.clear();
+  }
+
   /** Whether the current packet defines entries of this index. */
   boolean hasFresh() {
     return !fresh.isEmpty();

@@ -48,6 +48,14 @@ final class LongMap<V> {
     }
   }
 
+  void clear() {
+    if (size > 0) {
+      Arrays.fill(keys, 0);
+      Arrays.fill(values, null);
+      size = 0;
+    }
+  }
+
   int size() {
     return size;
   }

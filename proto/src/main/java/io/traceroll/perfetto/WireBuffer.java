@@ -17,6 +17,8 @@ import java.util.Arrays;
 final class WireBuffer {
   byte[] buf;
   int pos;
+  /** Scratch for {@link #stringField(int, String)}. */
+  private final char[] chars = new char[128];
 
   WireBuffer(int capacity) {
     buf = new byte[capacity];
@@ -109,23 +111,54 @@ final class WireBuffer {
     int n = s.length();
     if (n < 128) {
       ensure(1 + n);
-      int start = pos;
-      byte[] b = buf;
-      b[start] = (byte) n;
-      int p = start + 1;
+      // chars copied out in bulk (an intrinsic), then checked and narrowed in two plain loops
+      // the JIT unrolls, rather than a charAt call per char
+      char[] c = chars;
+      s.getChars(0, n, c, 0);
+      int any = 0;
       for (int i = 0; i < n; i++) {
-        char c = s.charAt(i);
-        if (c >= 0x80) {
-          pos = start;
-          slowString(s);
-          return;
-        }
-        b[p++] = (byte) c;
+        any |= c[i];
       }
-      pos = p;
-    } else {
-      slowString(s);
+      if (any < 0x80) {
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = (byte) n;
+        for (int i = 0; i < n; i++) {
+          b[p + i] = (byte) c[i];
+        }
+        pos = p + n;
+        return;
+      }
     }
+    slowString(s);
+  }
+
+  /** A string field holding {@code s[from, to)}, without making that substring when ASCII. */
+  void stringField(int field, String s, int from, int to) {
+    int n = to - from;
+    if (n >= 128) {
+      stringField(field, s.substring(from, to));
+      return;
+    }
+    tag(field, 2);
+    ensure(1 + n);
+    char[] c = chars;
+    s.getChars(from, to, c, 0);
+    int any = 0;
+    for (int i = 0; i < n; i++) {
+      any |= c[i];
+    }
+    if (any >= 0x80) {
+      slowString(s.substring(from, to));
+      return;
+    }
+    byte[] b = buf;
+    int p = pos;
+    b[p++] = (byte) n;
+    for (int i = 0; i < n; i++) {
+      b[p + i] = (byte) c[i];
+    }
+    pos = p + n;
   }
 
   private void slowString(String s) {
@@ -166,6 +199,16 @@ final class WireBuffer {
     }
     buf[p] = (byte) v;
     pos += extra;
+  }
+
+  /** Writes {@code v} as a varint at {@code p} (room checked by the caller); returns the end. */
+  static int putVarint(byte[] b, int p, long v) {
+    while ((v & ~0x7FL) != 0) {
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[p++] = (byte) v;
+    return p;
   }
 
   static int varintSize(int v) {

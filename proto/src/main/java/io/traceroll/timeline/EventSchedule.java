@@ -51,7 +51,7 @@ final class EventSchedule {
     while (si < n || ii < m) {
       boolean spanNext = ii == m || (si < n && start[si] <= instantTime[instantOrder[ii]]);
       long t = spanNext ? start[si] : instantTime[instantOrder[ii]];
-      while (!heap.isEmpty() && end[heap.peek()] < t) {
+      while (!heap.isEmpty() && heap.peekEnd() < t) {
         int s = heap.poll();
         if (!ended[s]) {
           int top = stacks.pop(laneOf[s]);
@@ -95,14 +95,19 @@ final class EventSchedule {
     return out;
   }
 
-  /** Binary min-heap of span indices by (end ascending, index descending). */
+  /**
+   * Binary min-heap of span indices by (end ascending, index descending). Each entry's end is
+   * kept beside it, so sifting compares array neighbours instead of looking up end[index].
+   */
   private static final class EndHeap {
     private final int[] heap;
+    private final long[] key;
     private final long[] end;
     private int size;
 
     EndHeap(int capacity, long[] end) {
       this.heap = new int[Math.max(1, capacity)];
+      this.key = new long[Math.max(1, capacity)];
       this.end = end;
     }
 
@@ -114,43 +119,53 @@ final class EventSchedule {
       return heap[0];
     }
 
-    private boolean less(int a, int b) {
-      return end[a] < end[b] || (end[a] == end[b] && a > b);
+    long peekEnd() {
+      return key[0];
+    }
+
+    private static boolean less(long endA, int a, long endB, int b) {
+      return endA < endB || (endA == endB && a > b);
     }
 
     void add(int v) {
+      long e = end[v];
       int i = size++;
       while (i > 0) {
         int p = (i - 1) >>> 1;
-        if (!less(v, heap[p])) {
+        if (!less(e, v, key[p], heap[p])) {
           break;
         }
         heap[i] = heap[p];
+        key[i] = key[p];
         i = p;
       }
       heap[i] = v;
+      key[i] = e;
     }
 
     int poll() {
       int result = heap[0];
       int last = heap[--size];
+      long lastEnd = key[size];
       int i = 0;
       while (true) {
         int c = 2 * i + 1;
         if (c >= size) {
           break;
         }
-        if (c + 1 < size && less(heap[c + 1], heap[c])) {
+        if (c + 1 < size && less(key[c + 1], heap[c + 1], key[c], heap[c])) {
           c++;
         }
-        if (!less(heap[c], last)) {
+        if (!less(key[c], heap[c], lastEnd, last)) {
           break;
         }
         heap[i] = heap[c];
+        key[i] = key[c];
         i = c;
       }
       if (size > 0) {
         heap[i] = last;
+        key[i] = lastEnd;
       }
       return result;
     }

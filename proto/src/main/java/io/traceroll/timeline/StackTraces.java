@@ -73,24 +73,155 @@ public final class StackTraces {
     return p;
   }
 
-  /**
-   * Walks the text line by line in place (the lines {@link #lines} would give): a frame line
-   * costs two substrings (method and file), not a line string plus four.
-   */
   private static ParsedStack parseJava(String text, int maxFrames) {
-    List<StackFrame> innermostFirst = new ArrayList<>();
-    List<String> causes = new ArrayList<>();
+    JavaStack java = parseJavaInPlace(text, maxFrames, new Scratch());
+    return java == null ? null : new ParsedStack(Format.JAVA, java.headline, java.frames(),
+        java.causes(), java.droppedFrames());
+  }
+
+  /**
+   * A Java stack trace parsed in place: its kept frames as regions of the text, outermost first,
+   * as {@link #parse} would give them ({@link #frames()} makes exactly those records). Most
+   * stacks of a request occur once and are written straight from the text ({@link #regions()}),
+   * so a frame costs no strings; the frames are only made when a stack repeats.
+   */
+  static final class JavaStack {
+    private final String text;
+    private final int[] regions;
+    private final int count;
+    private final List<String> causes;
+    private final int dropped;
+    private final int hash;
+    private final String headline;
+    private List<StackFrame> frames;
+
+    private JavaStack(String text, int[] regions, int count, List<String> causes, int dropped,
+        String headline) {
+      this.text = text;
+      this.regions = regions;
+      this.count = count;
+      this.causes = causes;
+      this.dropped = dropped;
+      this.headline = headline;
+      int h = 1;
+      for (int f = 0; f < count; f++) {
+        int r = 5 * f;
+        h = frameHash(h, regions[r + 1] - regions[r], text.charAt(regions[r + 1] - 1),
+            regions[r + 2] < 0 ? -1 : regions[r + 3] - regions[r + 2], regions[r + 4]);
+      }
+      this.hash = h;
+    }
+
+    String text() {
+      return text;
+    }
+
+    /**
+     * Five ints per frame, outermost first: function begin and end, source file begin and end
+     * (begin -1 when the trace names none), line (0 when none); see {@link #frameCount()}.
+     */
+    int[] regions() {
+      return regions;
+    }
+
+    int frameCount() {
+      return count;
+    }
+
+    List<String> causes() {
+      return causes;
+    }
+
+    int droppedFrames() {
+      return dropped;
+    }
+
+    /** Equal for equal {@link #frames()}, and equal to {@link #framesHash} of those frames. */
+    int framesHash() {
+      return hash;
+    }
+
+    /** The frames as {@link #parse} gives them. */
+    List<StackFrame> frames() {
+      if (frames == null) {
+        List<StackFrame> out = new ArrayList<>(count);
+        for (int f = 0; f < count; f++) {
+          int r = 5 * f;
+          out.add(new StackFrame(text.substring(regions[r], regions[r + 1]),
+              regions[r + 2] < 0 ? null : text.substring(regions[r + 2], regions[r + 3]),
+              regions[r + 4]));
+        }
+        frames = List.copyOf(out);
+      }
+      return frames;
+    }
+  }
+
+  /**
+   * The hash {@link JavaStack#framesHash()} gives frames equal to these. A cheap one (lengths,
+   * a character, the line): it only has to be equal for equal frames, and stacks whose hashes
+   * meet are compared in full.
+   */
+  static int framesHash(List<StackFrame> frames) {
+    int h = 1;
+    for (StackFrame f : frames) {
+      String fn = f.function();
+      h = frameHash(h, fn.length(), fn.isEmpty() ? 0 : fn.charAt(fn.length() - 1),
+          f.file() == null ? -1 : f.file().length(), f.line());
+    }
+    return h;
+  }
+
+  private static int frameHash(int h, int functionLength, char last, int fileLength, int line) {
+    h = 31 * h + functionLength;
+    h = 31 * h + last;
+    h = 31 * h + fileLength;
+    return 31 * h + line;
+  }
+
+  /** Working arrays of {@link #parseJavaInPlace}, reused from stack to stack. */
+  static final class Scratch {
+    private char[] chars = new char[2048];
+    private int[] inner = new int[5 * 32];
+    private final int[] frame = new int[4];
+  }
+
+  /**
+   * {@link #parse} for a Java stack trace, without making strings of its frames; {@code null}
+   * when the text has no Java frame (then {@link #parse} tries the other formats). Scans a copy
+   * of the text's characters (one bulk copy) rather than calling charAt per character.
+   */
+  static JavaStack parseJavaInPlace(String text, int maxFrames, Scratch scratch) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    int length = text.length();
+    if (scratch.chars.length < length) {
+      scratch.chars = new char[Math.max(length, 2 * scratch.chars.length)];
+    }
+    char[] c = scratch.chars;
+    text.getChars(0, length, c, 0);
+    int[] inner = scratch.inner; // innermost first, as printed
+    int[] frame = scratch.frame;
+    int n = 0;
+    List<String> causes = null;
     String headline = null;
     boolean inOuter = true;
-    int[] frame = new int[4];
-    int length = text.length();
     for (int from = 0; from <= length; ) {
-      int nl = text.indexOf('\n', from);
-      int next = nl < 0 ? length + 1 : nl + 1;
-      int to = nl < 0 ? length : nl > from && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
-      if (javaFrame(text, from, to, frame)) {
+      int nl = from;
+      while (nl < length && c[nl] != '\n') {
+        nl++;
+      }
+      int next = nl + 1;
+      int to = nl < length && nl > from && c[nl - 1] == '\r' ? nl - 1 : nl;
+      if (javaFrame(c, from, to, frame)) {
         if (inOuter) {
-          innermostFirst.add(javaFrame(text, frame));
+          if (5 * n + 5 > inner.length) {
+            inner = java.util.Arrays.copyOf(inner, inner.length * 2);
+            scratch.inner = inner;
+          }
+          frameRegions(text, c, frame, inner, 5 * n);
+          n++;
         }
         from = next;
         continue;
@@ -98,19 +229,86 @@ public final class StackTraces {
       String line = text.substring(from, to);
       from = next;
       // the regex needs one of these literally: most lines are skipped without running it
-      Matcher c = line.contains("Caused by: ") || line.contains("Suppressed: ")
+      Matcher m = line.contains("Caused by: ") || line.contains("Suppressed: ")
           ? JAVA_CAUSE.matcher(line) : null;
-      if (c != null && c.matches()) {
+      if (m != null && m.matches()) {
         inOuter = false;
-        causes.add(c.group(1) + ": " + c.group(2).trim());
-      } else if (headline == null && !line.isBlank() && innermostFirst.isEmpty()) {
+        if (causes == null) {
+          causes = new ArrayList<>(2);
+        }
+        causes.add(m.group(1) + ": " + m.group(2).trim());
+      } else if (headline == null && !line.isBlank() && n == 0) {
         headline = line.trim();
       }
     }
-    if (innermostFirst.isEmpty()) {
+    if (n == 0) {
       return null;
     }
-    return finish(Format.JAVA, headline, innermostFirst, true, causes, maxFrames);
+    // keep the innermost frames (where the exception was thrown), outermost first
+    int kept = Math.min(n, maxFrames);
+    int[] out = new int[5 * kept];
+    for (int j = 0; j < kept; j++) {
+      System.arraycopy(inner, 5 * (kept - 1 - j), out, 5 * j, 5);
+    }
+    return new JavaStack(text, out, kept, causes == null ? List.of() : List.copyOf(causes),
+        n - kept, headline);
+  }
+
+  /**
+   * The regions of the frame whose bounds {@link #javaFrame(char[], int, int, int[])} found:
+   * "Foo.java:12", "Foo.java", "Native Method", "Unknown Source".
+   */
+  private static void frameRegions(String text, char[] c, int[] at, int[] out, int o) {
+    out[o] = at[0];
+    out[o + 1] = at[1];
+    int from = at[2];
+    int to = at[3];
+    int colon = to - 1;
+    while (colon > from && c[colon] != ':') {
+      colon--;
+    }
+    if (colon > from) {
+      int line = parseLine(text, c, colon + 1, to);
+      if (line > 0) {
+        out[o + 2] = from;
+        out[o + 3] = colon;
+        out[o + 4] = line;
+        return;
+      }
+    }
+    if (from == to || to - from == 14 && text.startsWith("Unknown Source", from)) {
+      out[o + 2] = -1;
+      out[o + 3] = -1;
+    } else {
+      out[o + 2] = from;
+      out[o + 3] = to;
+    }
+    out[o + 4] = 0;
+  }
+
+  /**
+   * {@link #parseLine(String)} of {@code text[from, to)}: ASCII digits here, anything else
+   * (signs, other scripts' digits) by Integer.parseInt as before.
+   */
+  private static int parseLine(String text, char[] c, int from, int to) {
+    while (from < to && c[from] <= ' ') { // String.trim()
+      from++;
+    }
+    while (to > from && c[to - 1] <= ' ') {
+      to--;
+    }
+    if (from == to || to - from > 9) {
+      return parseLine(text, from, to);
+    }
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      int d = c[i] - '0';
+      if (d < 0 || d > 9) {
+        return parseLine(text, from, to);
+      }
+      v = 10 * v + d;
+    }
+    return v;
   }
 
   /** {@code text.split("\r?\n")} without the regex engine: split on '\n', drop a '\r' before it. */
@@ -140,7 +338,7 @@ public final class StackTraces {
    */
   static boolean javaFrame(String line, String[] groups) {
     int[] at = new int[4];
-    if (!javaFrame(line, 0, line.length(), at)) {
+    if (!javaFrame(line.toCharArray(), 0, line.length(), at)) {
       return false;
     }
     groups[0] = line.substring(at[0], at[1]);
@@ -152,22 +350,21 @@ public final class StackTraces {
    * {@link #javaFrame(String, String[])} on the line {@code text[from, to)}: on a match stores
    * the bounds of group 1 (qualified method) and group 2 (location) in {@code at}.
    */
-  private static boolean javaFrame(String text, int from, int n, int[] at) {
+  private static boolean javaFrame(char[] text, int from, int n, int[] at) {
     int i = from;
-    while (i < n && isSpace(text.charAt(i))) {
+    while (i < n && isSpace(text[i])) {
       i++;
     }
-    if (i + 2 >= n || text.charAt(i) != 'a' || text.charAt(i + 1) != 't'
-        || !isSpace(text.charAt(i + 2))) {
+    if (i + 2 >= n || text[i] != 'a' || text[i + 1] != 't' || !isSpace(text[i + 2])) {
       return false;
     }
     i += 3;
-    while (i < n && isSpace(text.charAt(i))) {
+    while (i < n && isSpace(text[i])) {
       i++;
     }
     int open = i;
-    while (open < n && text.charAt(open) != '(') {
-      char c = text.charAt(open);
+    while (open < n && text[open] != '(') {
+      char c = text[open];
       if (c == ')' || isSpace(c)) {
         return false;
       }
@@ -176,23 +373,29 @@ public final class StackTraces {
     if (open == i || open == n) {
       return false;
     }
-    int close = text.indexOf(')', open + 1);
-    if (close < 0 || close >= n) {
+    int close = open + 1;
+    while (close < n && text[close] != ')') {
+      close++;
+    }
+    if (close >= n) {
       return false;
     }
     for (int k = close + 1; k < n; k++) {
-      if (!isSpace(text.charAt(k))) {
+      if (!isSpace(text[k])) {
         return false;
       }
     }
     // optional "module/" or "loader//" prefix: up to the first '/', unless "0x" follows
     int method = i;
-    int slash = text.indexOf('/', i);
+    int slash = i;
+    while (slash < open && text[slash] != '/') {
+      slash++;
+    }
     if (slash > i && slash < open) {
-      if (slash + 1 < open && text.charAt(slash + 1) == '/' && slash + 2 < open
-          && !text.startsWith("0x", slash + 2)) {
+      if (slash + 1 < open && text[slash + 1] == '/' && slash + 2 < open
+          && !hex(text, slash + 2, open)) {
         method = slash + 2;
-      } else if (slash + 1 < open && !text.startsWith("0x", slash + 1)) {
+      } else if (slash + 1 < open && !hex(text, slash + 1, open)) {
         method = slash + 1;
       }
     }
@@ -203,28 +406,16 @@ public final class StackTraces {
     return true;
   }
 
-  /** Regex {@code \s}: [ \t\n\x0B\f\r]. */
-  private static boolean isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+  /** Whether "0x" starts at {@code k} (below {@code end}, which is a '('). */
+  private static boolean hex(char[] text, int k, int end) {
+    return k + 1 < end && text[k] == '0' && text[k + 1] == 'x';
   }
 
-  /** The frame whose bounds {@link #javaFrame(String, int, int, int[])} found. */
-  private static StackFrame javaFrame(String text, int[] at) {
-    String qualifiedMethod = text.substring(at[0], at[1]);
-    int from = at[2];
-    int to = at[3];
-    // "Foo.java:12", "Foo.java", "Native Method", "Unknown Source"
-    int colon = text.lastIndexOf(':', to - 1);
-    if (colon > from) {
-      int line = parseLine(text, colon + 1, to);
-      if (line > 0) {
-        return new StackFrame(qualifiedMethod, text.substring(from, colon), line);
-      }
-    }
-    if (from == to || text.startsWith("Unknown Source", from) && to - from == 14) {
-      return new StackFrame(qualifiedMethod, null, 0);
-    }
-    return new StackFrame(qualifiedMethod, text.substring(from, to), 0);
+  /** Regex {@code \s}: [ \t\n\x0B\f\r]. */
+  private static boolean isSpace(char c) {
+    // one compare for the common case: every \s character is at most ' '
+    return c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f'
+        || c == '\r');
   }
 
   /** {@link #parseLine(String)} of {@code text[from, to)}, without the substring. */

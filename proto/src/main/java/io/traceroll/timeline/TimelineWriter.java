@@ -62,12 +62,21 @@ import java.util.Objects;
  * <p>Bad spans are drawn and marked, never dropped: end before start (duration 0 + mark), missing
  * parent (placed like a root + mark), duplicate span id (kept + mark), negative times (clamped to 0
  * + mark).
+ *
+ * <p>Not thread-safe: a writer reuses its buffers from request to request, so each thread has
+ * its own (as the archiver does).
  */
 public final class TimelineWriter {
   static final String COUNTER_NAME = "in-flight spans";
   static final String COUNTER_UNIT = "spans";
 
   private final TimelineOptions options;
+  /**
+   * Kept from trace to trace ({@link PerfettoWriter#reset}): its buffers and tables are reused
+   * rather than allocated per request. Hence one writer per thread.
+   */
+  private PerfettoWriter writer;
+  private final StackTraces.Scratch stackScratch = new StackTraces.Scratch();
 
   public TimelineWriter(TimelineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -79,39 +88,25 @@ public final class TimelineWriter {
     // delta timestamps: every timestamped packet below is written in non-decreasing time order
     // (descriptors and notes at the clock reference, then the event stream); deltas cut ~10% of
     // the gzip'd size of a request
-    PerfettoWriter writer = new PerfettoWriter(out, sequenceId(request), TimestampEncoding.DELTA);
+    if (writer == null) {
+      writer = new PerfettoWriter(out, sequenceId(request), TimestampEncoding.DELTA);
+    } else {
+      writer.reset(out, sequenceId(request));
+    }
     writer.start();
-    new Emitter(layout, writer, options).emit();
+    new Emitter(layout, writer, options, stackScratch).emit();
     writer.flush();
     return summarize(layout);
   }
 
-  /** As {@link #summarize(RequestTrace)}, from the layout's arrays (spans already in canonical order). */
+  /** As {@link #summarize(RequestTrace)}, from what the layout gathered in its pass over the spans. */
   private static TraceSummary summarize(TimelineLayout l) {
     if (l.n == 0) {
       return new TraceSummary(0, 0, 0, List.of(), null, 0, List.of());
     }
-    long last = Long.MIN_VALUE;
-    int errors = 0;
-    Span root = null;
-    HashSet<String> traceIds = new HashSet<>();
-    String lastTraceId = null;
-    for (int i = 0; i < l.n; i++) {
-      Span s = l.spans[i];
-      last = Math.max(last, l.end[i]);
-      if (s.statusCode() == StatusCode.ERROR) {
-        errors++;
-      }
-      if (root == null && s.isRoot()) {
-        root = s; // canonical order: the first root is the smallest
-      }
-      if (!s.traceId().equals(lastTraceId)) {
-        lastTraceId = s.traceId();
-        traceIds.add(lastTraceId);
-      }
-    }
-    return new TraceSummary(l.n, l.start[0], last, sorted(new HashSet<>(List.of(l.procService))),
-        root == null ? null : root.name(), errors, sorted(traceIds));
+    return new TraceSummary(l.n, l.start[0], l.lastEnd,
+        sorted(new HashSet<>(List.of(l.procService))),
+        l.firstRoot < 0 ? null : l.spans[l.firstRoot].name(), l.errors, sorted(l.traceIds));
   }
 
   /** The summary {@link #write} returns, without writing. */
@@ -151,13 +146,16 @@ public final class TimelineWriter {
   }
 
   /**
-   * Never the reserved 0/1, and below 2^14 so it is a 2-byte varint on every packet. Parts of a
-   * request normally get different ids; should two collide, concatenation is still valid because
-   * every part's first packet clears the sequence's incremental state.
+   * Never the reserved 0/1, and below 2^7 so it is a 1-byte varint on every packet (a byte less
+   * per packet than the 2-byte ids used before, ~0.05 gzip'd bytes per span). The part is added
+   * to the key's hash, so consecutive parts of a request always get different ids; should two
+   * parts collide (126 apart), concatenation is still valid because every part's first packet
+   * clears the sequence's incremental state.
    */
   static int sequenceId(RequestTrace request) {
-    long h = StableHash.of("sequence").add(request.traceKey()).add(request.part()).value();
-    return 2 + (int) Long.remainderUnsigned(h, (1 << 14) - 2);
+    long h = StableHash.of("sequence").add(request.traceKey()).value();
+    long base = Long.remainderUnsigned(h, 126);
+    return 2 + (int) ((base + request.part()) % 126);
   }
 
   /** One write: holds the per-request state (track uuids, counters, caches). */
@@ -184,6 +182,10 @@ public final class TimelineWriter {
     private final Annotation[] lastResourceAnnotation;
     private final Map<String, Annotation> shared = new HashMap<>();
     private final Map<String, Annotation> instances = new HashMap<>();
+    private static final Annotation[] FORMAT = Arrays.stream(StackTraces.Format.values())
+        .map(f -> Annotation.interned("format", f.name().toLowerCase(Locale.ROOT)))
+        .toArray(Annotation[]::new);
+    private static final int INSTANCES_SEEN = 4;
     private static final Annotation UNPARSED =
         Annotation.dict("stack", List.of(Annotation.interned("format", "unparsed")));
     private String lastTraceId;
@@ -193,9 +195,12 @@ public final class TimelineWriter {
     private final Annotation[] spanResource;
     private final Annotation[] spanInstance;
     private final FlowIds flowIds;
+    private final StackTraces.Scratch stackScratch;
     private long tracks;
 
-    Emitter(TimelineLayout layout, PerfettoWriter writer, TimelineOptions options) {
+    Emitter(TimelineLayout layout, PerfettoWriter writer, TimelineOptions options,
+        StackTraces.Scratch stackScratch) {
+      this.stackScratch = stackScratch;
       this.l = layout;
       this.w = writer;
       this.options = options;
@@ -274,77 +279,28 @@ public final class TimelineWriter {
 
     // ------------------------------------------------------------------ tracks
 
+    /**
+     * Process, lane, thread and counter tracks. Split into small methods on purpose: these run
+     * once per trace, and the JIT compiles small methods early (one large method with these
+     * loops took seconds of compile time before it ran at full speed).
+     */
     private void describeTracks() throws IOException {
-      // one pass over the spans: count, instances and the distinct resources of each process
-      // (versions are looked up per distinct resource, not per span)
       int procs = l.processCount();
-      int[] count = new int[procs];
-      List<HashSet<String>> instancesOf = new ArrayList<>(procs);
-      List<List<List<Attribute>>> resourcesOf = new ArrayList<>(procs);
-      for (int p = 0; p < procs; p++) {
-        instancesOf.add(new HashSet<>());
-        resourcesOf.add(new ArrayList<>());
-      }
-      // instance annotations are resolved here once per span (writeBegin reuses them): one
-      // lookup of the instance string per span instead of a set insert here and a map lookup there
-      Annotation[] lastInstance = new Annotation[procs];
-      for (int i = 0; i < l.n; i++) {
-        int p = l.processOf[i];
-        Span s = l.spans[i];
-        count[p]++;
-        String instance = s.serviceInstance();
-        if (instance != null) {
-          Annotation a = instances.computeIfAbsent(instance,
-              v -> Annotation.interned("service_instance", v));
-          spanInstance[i] = a;
-          if (a != lastInstance[p]) {
-            lastInstance[p] = a;
-            instancesOf.get(p).add(instance);
-          }
-        }
-        if (!s.resourceAttributes().isEmpty()) {
-          spanResource[i] = resource(i); // one annotation object per distinct resource
-        }
-        List<List<Attribute>> distinct = resourcesOf.get(p);
-        if (lastResource[p] != null
-            && (distinct.isEmpty() || distinct.get(distinct.size() - 1) != lastResource[p])) {
-          @SuppressWarnings("unchecked")
-          List<Attribute> r = (List<Attribute>) lastResource[p];
-          distinct.add(r);
-        }
-      }
+      ProcessScan scan = new ProcessScan(procs);
+      scanSpans(scan);
       long[] procUuid = new long[procs];
       for (int p = 0; p < procs; p++) {
         procUuid[p] = nextUuid();
-        Track process = Track.process(procUuid[p], l.procPid[p], l.procService[p])
-            .withDescription(describe(p, count[p], instancesOf.get(p), resourcesOf.get(p)))
-            .withChildOrdering(ChildOrdering.CHRONOLOGICAL);
-        w.describe(process, l.clockReference);
+        describeProcess(p, procUuid[p], scan);
       }
       int[] laneGroup = l.lanes.laneGroup();
       int[] laneIndex = l.lanes.laneIndexInGroup();
       for (int lane = 0; lane < laneUuid.length; lane++) {
-        int g = laneGroup[lane];
-        int p = l.groupProcess[g];
-        String service = l.procService[p];
-        Track track;
-        if (!l.isThreadGroup(g)) {
-          laneUuid[lane] = nextUuid();
-          track = Track.named(laneUuid[lane], service).withParent(procUuid[p]).withMergeKey(service);
-        } else if (laneIndex[lane] == 0) {
-          laneUuid[lane] = nextUuid();
-          track = Track.thread(laneUuid[lane], l.procPid[p], l.groupTid[g], l.groupThreadName[g]);
-        } else {
-          // a thread runs one thing at a time; overlap on it is async work reported on the thread
-          String thread = l.groupThreadName[g] != null ? l.groupThreadName[g] : "thread " + l.groupTid[g];
-          laneUuid[lane] = nextUuid();
-          track = Track.named(laneUuid[lane], thread + " (overlapping)").withParent(procUuid[p])
-              .withMergeKey(service + "/thread/" + l.groupTid[g] + "/" + thread);
-        }
-        w.describe(track, l.isThreadGroup(g) && laneIndex[lane] == 0 ? l.clockReference : -1);
+        laneUuid[lane] = nextUuid();
+        describeLane(lane, laneGroup[lane], laneIndex[lane], procUuid);
       }
       if (options.inFlightCounters()) {
-        for (int p = 0; p < l.processCount(); p++) {
+        for (int p = 0; p < procs; p++) {
           counterUuid[p] = nextUuid();
           w.describe(Track.counter(counterUuid[p], COUNTER_NAME,
                   Counter.named(COUNTER_UNIT).withYAxisShareKey(COUNTER_NAME).asIncremental())
@@ -353,7 +309,119 @@ public final class TimelineWriter {
       }
     }
 
-    private String describe(int p, int spanCount, HashSet<String> distinctInstances,
+    /** Per process: span count, distinct instances and distinct resources. */
+    private static final class ProcessScan {
+      final int[] count;
+      /** Distinct instances and resources per process, made on first use. */
+      final HashSet<String>[] instancesOf;
+      final List<List<Attribute>>[] resourcesOf;
+
+      @SuppressWarnings("unchecked")
+      ProcessScan(int procs) {
+        count = new int[procs];
+        instancesOf = new HashSet[procs];
+        resourcesOf = new List[procs];
+      }
+
+      Collection<String> instances(int p) {
+        return instancesOf[p] == null ? List.of() : instancesOf[p];
+      }
+
+      List<List<Attribute>> resources(int p) {
+        return resourcesOf[p] == null ? List.of() : resourcesOf[p];
+      }
+    }
+
+    /**
+     * One pass over the spans: counts, instances and the distinct resources of each process
+     * (versions are looked up per distinct resource, not per span). Instance and resource
+     * annotations are resolved here once per span, and writeBegin reuses them; a process has a
+     * few instances as a rule, found among its first INSTANCES_SEEN by equals before the map
+     * (a hash and a node per span).
+     */
+    private void scanSpans(ProcessScan scan) {
+      int procs = scan.count.length;
+      String[] seenInstance = new String[procs * INSTANCES_SEEN];
+      Annotation[] seenAnnotation = new Annotation[procs * INSTANCES_SEEN];
+      for (int i = 0; i < l.n; i++) {
+        int p = l.processOf[i];
+        Span s = l.spans[i];
+        scan.count[p]++;
+        String instance = s.serviceInstance();
+        if (instance != null) {
+          Annotation a = null;
+          int slot = p * INSTANCES_SEEN;
+          int end = slot + INSTANCES_SEEN;
+          for (; slot < end && seenInstance[slot] != null; slot++) {
+            if (seenInstance[slot].equals(instance)) {
+              a = seenAnnotation[slot];
+              break;
+            }
+          }
+          if (a == null) {
+            a = newInstance(scan, p, instance);
+            if (slot < end) {
+              seenInstance[slot] = instance;
+              seenAnnotation[slot] = a;
+            }
+          }
+          spanInstance[i] = a;
+        }
+        if (!s.resourceAttributes().isEmpty()) {
+          spanResource[i] = resource(i); // one annotation object per distinct resource
+          noteResource(scan, p);
+        }
+      }
+    }
+
+    private Annotation newInstance(ProcessScan scan, int p, String instance) {
+      if (scan.instancesOf[p] == null) {
+        scan.instancesOf[p] = new HashSet<>();
+      }
+      scan.instancesOf[p].add(instance);
+      return instances.computeIfAbsent(instance, v -> Annotation.interned("service_instance", v));
+    }
+
+    private void noteResource(ProcessScan scan, int p) {
+      if (scan.resourcesOf[p] == null) {
+        scan.resourcesOf[p] = new ArrayList<>(2);
+      }
+      List<List<Attribute>> distinct = scan.resourcesOf[p];
+      if (distinct.isEmpty() || distinct.get(distinct.size() - 1) != lastResource[p]) {
+        @SuppressWarnings("unchecked")
+        List<Attribute> r = (List<Attribute>) lastResource[p];
+        distinct.add(r);
+      }
+    }
+
+    private void describeProcess(int p, long uuid, ProcessScan scan) throws IOException {
+      Track process = Track.process(uuid, l.procPid[p], l.procService[p])
+          .withDescription(describe(p, scan.count[p], scan.instances(p), scan.resources(p)))
+          .withChildOrdering(ChildOrdering.CHRONOLOGICAL);
+      w.describe(process, l.clockReference);
+    }
+
+    private void describeLane(int lane, int g, int indexInGroup, long[] procUuid)
+        throws IOException {
+      int p = l.groupProcess[g];
+      String service = l.procService[p];
+      long uuid = laneUuid[lane];
+      Track track;
+      if (!l.isThreadGroup(g)) {
+        track = Track.named(uuid, service).withParent(procUuid[p]).withMergeKey(service);
+      } else if (indexInGroup == 0) {
+        track = Track.thread(uuid, l.procPid[p], l.groupTid[g], l.groupThreadName[g]);
+      } else {
+        // a thread runs one thing at a time; overlap on it is async work reported on the thread
+        String thread = l.groupThreadName[g] != null ? l.groupThreadName[g]
+            : "thread " + l.groupTid[g];
+        track = Track.named(uuid, thread + " (overlapping)").withParent(procUuid[p])
+            .withMergeKey(service + "/thread/" + l.groupTid[g] + "/" + thread);
+      }
+      w.describe(track, l.isThreadGroup(g) && indexInGroup == 0 ? l.clockReference : -1);
+    }
+
+    private String describe(int p, int spanCount, Collection<String> distinctInstances,
         List<List<Attribute>> resources) {
       List<String> instances = sorted(distinctInstances);
       StringBuilder sb = new StringBuilder();
@@ -454,10 +522,12 @@ public final class TimelineWriter {
       }
       counterValue(e, settles, k, l.processOf[i]);
       e.correlation(correlation);
-      // Measured order (several request seeds): per request, per service, per instance; the
-      // parent id (a back-reference to its BEGIN) before the attributes; the random span id
-      // last, beside the random timestamp, so the two make one literal run instead of
-      // splitting two matches. ~0.8 gzip'd bytes per span less than ids after the attributes.
+      // Measured order (several request seeds): per request, per service, per instance, the
+      // status (a few values, so part of that run rather than an island between random
+      // values); the parent id (a back-reference to its BEGIN) before the attributes; the
+      // random span id last, beside the random timestamp, so the two make one literal run
+      // instead of splitting two matches. ~0.8 gzip'd bytes per span less than ids after the
+      // attributes.
       e.annotateShared(traceIdAnnotation(s.traceId()));
       if (spanResource[i] != null) {
         e.annotateShared(spanResource[i]);
@@ -465,13 +535,13 @@ public final class TimelineWriter {
       if (spanInstance[i] != null) {
         e.annotateShared(spanInstance[i]);
       }
+      e.annotateShared(STATUS[s.statusCode().ordinal()]);
       if (s.parentSpanId() != null) {
         e.annotate("parent_span_id", s.parentSpanId());
       }
       if (!s.attributes().isEmpty()) {
         e.attributes("attributes", s.attributes());
       }
-      e.annotateShared(STATUS[s.statusCode().ordinal()]);
       e.annotate("span_id", s.spanId());
       if (s.statusMessage() != null) {
         e.annotate("status_message", s.statusMessage());
@@ -606,28 +676,52 @@ public final class TimelineWriter {
     // ------------------------------------------------------------------ instants
 
     /**
-     * Parses each exception event's stack trace once, and counts each parsed frame list: a stack
-     * seen more than once in this part is interned (a callstack iid per repetition), a one-off
+     * Parses each exception event's stack trace once, and finds the stacks whose frames occur
+     * more than once in this part: those are interned (a callstack iid per repetition), a one-off
      * stack is written inline on its instant, where interning would only add iids and tables.
+     * Java stacks are parsed in place and their frames compared by hash first, so a one-off
+     * stack never becomes strings.
      */
     private Stack[] parseStacks() {
       int m = l.instantOwner.length;
       Stack[] out = new Stack[m];
-      Map<List<StackTraces.StackFrame>, Stack> seen = new HashMap<>();
+      HashMap<Integer, Stack> seen = null;
       for (int k = 0; k < m; k++) {
         SpanEvent event = l.spans[l.instantOwner[k]].events().get(l.instantEvent[k]);
         if (!event.name().equals("exception")) {
           continue;
         }
         String text = stringAttribute(event.attributes(), "exception.stacktrace");
-        StackTraces.ParsedStack parsed = text == null ? null
-            : StackTraces.parse(text, options.maxStackFrames());
-        if (parsed != null) {
-          out[k] = new Stack(parsed);
-          Stack first = seen.putIfAbsent(parsed.frames(), out[k]);
-          if (first != null) {
-            first.repeated = true;
-            out[k].first = first;
+        if (text == null) {
+          continue;
+        }
+        StackTraces.JavaStack java = StackTraces.parseJavaInPlace(text, options.maxStackFrames(),
+            stackScratch);
+        Stack stack;
+        if (java != null) {
+          stack = new Stack(java, null);
+        } else {
+          StackTraces.ParsedStack parsed = StackTraces.parse(text, options.maxStackFrames());
+          if (parsed == null) {
+            continue;
+          }
+          stack = new Stack(null, parsed);
+        }
+        out[k] = stack;
+        if (seen == null) {
+          seen = new HashMap<>();
+        }
+        // chained by frames hash; frames are only made for stacks whose hashes meet
+        Stack first = seen.putIfAbsent(stack.hash, stack);
+        for (Stack s = first; s != null; s = s.nextWithHash) {
+          if (s.frames().equals(stack.frames())) {
+            s.repeated = true;
+            stack.first = s;
+            break;
+          }
+          if (s.nextWithHash == null) {
+            s.nextWithHash = stack;
+            break;
           }
         }
       }
@@ -636,13 +730,34 @@ public final class TimelineWriter {
 
     /** The parsed stack of one instant; repetitions share the first one's interned callstack. */
     private static final class Stack {
+      final StackTraces.JavaStack java;
       final StackTraces.ParsedStack parsed;
+      final int hash;
       boolean repeated;
       Stack first;
+      Stack nextWithHash;
       Callstack callstack;
 
-      Stack(StackTraces.ParsedStack parsed) {
+      Stack(StackTraces.JavaStack java, StackTraces.ParsedStack parsed) {
+        this.java = java;
         this.parsed = parsed;
+        this.hash = java != null ? java.framesHash() : StackTraces.framesHash(parsed.frames());
+      }
+
+      List<StackTraces.StackFrame> frames() {
+        return java != null ? java.frames() : parsed.frames();
+      }
+
+      StackTraces.Format format() {
+        return java != null ? StackTraces.Format.JAVA : parsed.format();
+      }
+
+      List<String> causes() {
+        return java != null ? java.causes() : parsed.causes();
+      }
+
+      int droppedFrames() {
+        return java != null ? java.droppedFrames() : parsed.droppedFrames();
       }
 
       boolean isRepeated() {
@@ -652,8 +767,9 @@ public final class TimelineWriter {
       Callstack callstack() {
         Stack owner = first != null ? first : this;
         if (owner.callstack == null) {
-          List<Frame> frames = new ArrayList<>(parsed.frames().size());
-          for (StackTraces.StackFrame f : parsed.frames()) {
+          List<StackTraces.StackFrame> parsedFrames = owner.frames();
+          List<Frame> frames = new ArrayList<>(parsedFrames.size());
+          for (StackTraces.StackFrame f : parsedFrames) {
             frames.add(Frame.of(f.display()));
           }
           owner.callstack = new Callstack(frames);
@@ -661,12 +777,16 @@ public final class TimelineWriter {
         return owner.callstack;
       }
 
-      List<InlineFrame> inline() {
+      void writeInline(PerfettoWriter.Event e) {
+        if (java != null) {
+          e.inlineCallstack(java.text(), java.regions(), java.frameCount());
+          return;
+        }
         List<InlineFrame> frames = new ArrayList<>(parsed.frames().size());
         for (StackTraces.StackFrame f : parsed.frames()) {
           frames.add(new InlineFrame(f.function(), f.file(), f.line()));
         }
-        return frames;
+        e.inlineCallstack(frames);
       }
     }
 
@@ -688,18 +808,17 @@ public final class TimelineWriter {
       if (event.name().equals("exception")) {
         stack = stacks != null ? stacks[k] : null;
         if (stack != null) {
-          StackTraces.ParsedStack parsed = stack.parsed;
           List<Annotation> about = new ArrayList<>(3);
-          about.add(Annotation.interned("format", parsed.format().name().toLowerCase(Locale.ROOT)));
-          if (!parsed.causes().isEmpty()) {
-            List<AnnotationValue> causes = new ArrayList<>(parsed.causes().size());
-            for (String c : parsed.causes()) {
+          about.add(FORMAT[stack.format().ordinal()]);
+          if (!stack.causes().isEmpty()) {
+            List<AnnotationValue> causes = new ArrayList<>(stack.causes().size());
+            for (String c : stack.causes()) {
               causes.add(new AnnotationValue.Str(c, false));
             }
             about.add(Annotation.array("causes", causes));
           }
-          if (parsed.droppedFrames() > 0) {
-            about.add(Annotation.of("frames_dropped", parsed.droppedFrames()));
+          if (stack.droppedFrames() > 0) {
+            about.add(Annotation.of("frames_dropped", stack.droppedFrames()));
           }
           e.annotate(Annotation.dict("stack", about));
           attributes = without(attributes, "exception.stacktrace");
@@ -718,7 +837,7 @@ public final class TimelineWriter {
         if (stack.isRepeated()) {
           e.callstack(stack.callstack());
         } else {
-          e.inlineCallstack(stack.inline());
+          stack.writeInline(e);
         }
       }
       e.write();

@@ -343,6 +343,50 @@ class PerfettoWriterInteropTest {
   }
 
   @Test
+  void shouldWriteAnInlineCallstackGivenAsRegionsOfATextAsTheFramesWouldBe() throws IOException {
+    String text = "x main y io.A.run A.java io.\u00e9.call A.java";
+    int[] regions = {2, 6, -1, -1, 0, 9, 17, 18, 24, 0, 25, 34, 35, 41, 300};
+    writer.describe(Track.named(61, "lane"));
+    writer.instantEvent(61, T0, "boom").inlineCallstack(text, regions, 3).write();
+
+    ByteArrayOutputStream viaFrames = new ByteArrayOutputStream();
+    PerfettoWriter other = new PerfettoWriter(viaFrames, SEQ);
+    other.describe(Track.named(61, "lane"));
+    other.instant(61, T0, "boom", EventArgs.builder().inlineCallstack(List.of(
+        new InlineFrame("main", null, 0), new InlineFrame("io.A.run", "A.java", 0),
+        new InlineFrame("io.\u00e9.call", "A.java", 300))).build());
+    other.flush();
+    assertThat(written()).isEqualTo(viaFrames.toByteArray());
+    assertThatThrownBy(() -> writer.instantEvent(61, T0, "boom")
+        .inlineCallstack(text, new int[] {2, 99, -1, -1, 0}, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldWriteTheSameTraceAfterResetAsANewWriter() throws IOException {
+    writer.describe(Track.named(65, "first"));
+    writer.instantEvent(65, T0, "a").attributes("attributes",
+        List.of(Attribute.of("k", "v"), Attribute.of("k", "v"))).write();
+    writer.flush();
+
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    writer.reset(again, SEQ + 1);
+    writer.describe(Track.named(66, "second"));
+    writer.instantEvent(66, T0 + 5, "b").attributes("attributes",
+        List.of(Attribute.of("k", "v"), Attribute.of("n", 1L))).write();
+    writer.flush();
+
+    ByteArrayOutputStream fresh = new ByteArrayOutputStream();
+    PerfettoWriter other = new PerfettoWriter(fresh, SEQ + 1);
+    other.describe(Track.named(66, "second"));
+    other.instantEvent(66, T0 + 5, "b").attributes("attributes",
+        List.of(Attribute.of("k", "v"), Attribute.of("n", 1L))).write();
+    other.flush();
+    assertThat(again.toByteArray()).isEqualTo(fresh.toByteArray());
+    assertThat(writer.isDescribed(65)).isFalse();
+  }
+
+  @Test
   void shouldEncodeSpanAttributesOfEveryTypeAsTheAnnotationTreeWouldBe() throws IOException {
     writer.describe(Track.named(62, "lane"));
     List<Attribute> attributes = List.of(Attribute.of("s", "x\u00e9"), Attribute.of("i", -5L),
@@ -351,20 +395,55 @@ class PerfettoWriterInteropTest {
         new Attribute("arr", new AttributeValue.ArrayValue(List.of(
             new AttributeValue.LongValue(1), new AttributeValue.StringValue("two")))),
         new Attribute("map", new AttributeValue.MapValue(List.of(Attribute.of("k", true)))));
-    writer.beginSliceEvent(62, T0, "op").attributes("attributes", attributes).write();
+    writer.instantEvent(62, T0, "op").attributes("attributes", attributes).write();
 
     ByteArrayOutputStream viaTree = new ByteArrayOutputStream();
     PerfettoWriter other = new PerfettoWriter(viaTree, SEQ);
     other.describe(Track.named(62, "lane"));
-    other.beginSlice(62, T0, "op", EventArgs.builder()
+    other.instant(62, T0, "op", EventArgs.builder()
         .annotate(Annotation.dict("attributes", Annotation.fromAttributes(attributes))).build());
     other.flush();
-    // first occurrences: nothing is interned yet, so both must be the same bytes
-    assertThat(written()).isEqualTo(viaTree.toByteArray());
-    DebugAnnotation dict = Trace.parseFrom(written()).getPacket(2).getTrackEvent()
-        .getDebugAnnotations(0);
-    assertThat(dict.getDictEntries(0).getStringValue()).isEqualTo("x\u00e9");
-    assertThat(dict.getDictEntries(4).getStringValue()).isEqualTo("0fa0");
+    // the same typed args as the tree; entries in wire order: the array first (nothing is
+    // interned on a first occurrence), then the rest in list order
+    assertThat(TraceChecker.check(written()).slices().get(0).args())
+        .isEqualTo(TraceChecker.check(viaTree.toByteArray()).slices().get(0).args())
+        .containsEntry("attributes.s", "x\u00e9").containsEntry("attributes.bytes", "0fa0")
+        .containsEntry("attributes.i", -5L).containsEntry("attributes.arr[1]", "two")
+        .containsEntry("attributes.map.k", true).hasSize(8);
+    TracePacket packet = Trace.parseFrom(written()).getPacket(2);
+    DebugAnnotation dict = packet.getTrackEvent().getDebugAnnotations(0);
+    List<String> names = packet.getInternedData().getDebugAnnotationNamesList().stream()
+        .map(DebugAnnotationName::getName).toList();
+    assertThat(dict.getDictEntriesList())
+        .extracting(e -> names.get((int) e.getNameIid() - 1))
+        .containsExactly("arr", "s", "i", "d", "b", "bytes", "map");
+  }
+
+  @Test
+  void shouldWriteInternedAttributeValuesBeforeTheOtherEntries() throws IOException {
+    writer.describe(Track.named(64, "lane"));
+    for (int i = 0; i < 2; i++) {
+      writer.instantEvent(64, T0 + i, "e").attributes("attributes", List.of(
+          Attribute.of("size", 10L + i), Attribute.of("id", "ord-" + i),
+          Attribute.of("method", "GET"))).write();
+    }
+
+    List<TracePacket> packets = Trace.parseFrom(written()).getPacketList();
+    List<DebugAnnotation> first = packets.get(2).getTrackEvent().getDebugAnnotations(0)
+        .getDictEntriesList();
+    List<DebugAnnotation> second = packets.get(3).getTrackEvent().getDebugAnnotations(0)
+        .getDictEntriesList();
+    // first occurrence of "GET": inline, list order; second: interned, so it moves first
+    // key iids in list order: "attributes" 1, size 2, id 3, method 4
+    assertThat(first).extracting(DebugAnnotation::getNameIid).containsExactly(2L, 3L, 4L);
+    assertThat(first.get(2).getStringValue()).isEqualTo("GET");
+    assertThat(second).extracting(DebugAnnotation::getNameIid).containsExactly(4L, 2L, 3L);
+    assertThat(second.get(0).getStringValueIid()).isEqualTo(1);
+    assertThat(second.get(1).getIntValue()).isEqualTo(11);
+    assertThat(second.get(2).getStringValue()).isEqualTo("ord-1");
+    assertThat(TraceChecker.check(written()).slices().get(1).args()).containsExactlyInAnyOrderEntriesOf(
+        java.util.Map.of("attributes.size", 11L, "attributes.id", "ord-1",
+            "attributes.method", "GET"));
   }
 
   @Test

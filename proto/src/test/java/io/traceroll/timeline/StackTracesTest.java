@@ -34,6 +34,26 @@ class StackTracesTest {
   }
 
   @Test
+  void shouldGiveTheParsedFramesAsRegionsOfTheTextWhenParsedInPlace() {
+    StackTraces.JavaStack in = StackTraces.parseJavaInPlace(JAVA, 3, new StackTraces.Scratch());
+    ParsedStack p = StackTraces.parse(JAVA, 3);
+
+    assertThat(in.frames()).isEqualTo(p.frames());
+    assertThat(in.droppedFrames()).isEqualTo(1);
+    assertThat(in.causes()).isEqualTo(p.causes());
+    assertThat(in.framesHash()).isEqualTo(StackTraces.framesHash(p.frames()));
+    int[] r = in.regions();
+    // outermost kept frame: "java.lang.Thread.run" in Thread.java, line 840
+    assertThat(JAVA.substring(r[0], r[1])).isEqualTo("java.lang.Thread.run");
+    assertThat(JAVA.substring(r[2], r[3])).isEqualTo("Thread.java");
+    assertThat(r[4]).isEqualTo(840);
+    // the lambda frame has no file: begin -1
+    assertThat(r[5 + 2]).isEqualTo(-1);
+    assertThat(StackTraces.parseJavaInPlace("no frames here", 3, new StackTraces.Scratch()))
+        .isNull();
+  }
+
+  @Test
   void shouldKeepJavaCauseHeadlinesButNotTheirFrames() {
     ParsedStack p = StackTraces.parse(JAVA, 100);
 

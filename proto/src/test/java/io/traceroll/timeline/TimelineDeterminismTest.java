@@ -35,6 +35,21 @@ class TimelineDeterminismTest {
   }
 
   @Test
+  void shouldWriteTheSameBytesWithAWriterThatHasWrittenOtherRequests() throws IOException {
+    RequestTrace a = new RequestTrace("k", 0, TestSpans.request(300, 5), List.of());
+    RequestTrace b = new RequestTrace("12345", 1, TestSpans.request(200, 6), List.of());
+    TimelineWriter reused = new TimelineWriter(TimelineOptions.defaults());
+
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    reused.write(b, first);
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    reused.write(a, second);
+
+    assertThat(first.toByteArray()).isEqualTo(write(b));
+    assertThat(second.toByteArray()).isEqualTo(write(a));
+  }
+
+  @Test
   void shouldWriteIdenticalBytesForAnyArrivalOrder() throws IOException {
     List<Span> spans = new ArrayList<>(TestSpans.request(500, 7));
     byte[] first = write(new RequestTrace("k", 0, spans, List.of()));
