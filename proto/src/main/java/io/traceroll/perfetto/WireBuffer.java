@@ -107,41 +107,21 @@ final class WireBuffer {
    * length known up front; anything else is made well-formed and encoded by the JDK.
    */
   void stringField(int field, String s) {
-    tag(field, 2);
-    int n = s.length();
-    if (n < 128) {
-      ensure(1 + n);
-      // chars copied out in bulk (an intrinsic), then checked and narrowed in two plain loops
-      // the JIT unrolls, rather than a charAt call per char
-      char[] c = chars;
-      s.getChars(0, n, c, 0);
-      int any = 0;
-      for (int i = 0; i < n; i++) {
-        any |= c[i];
-      }
-      if (any < 0x80) {
-        byte[] b = buf;
-        int p = pos;
-        b[p++] = (byte) n;
-        for (int i = 0; i < n; i++) {
-          b[p + i] = (byte) c[i];
-        }
-        pos = p + n;
-        return;
-      }
-    }
-    slowString(s);
+    stringField(field, s, 0, s.length());
   }
 
   /** A string field holding {@code s[from, to)}, without making that substring when ASCII. */
   void stringField(int field, String s, int from, int to) {
     int n = to - from;
     if (n >= 128) {
-      stringField(field, s.substring(from, to));
+      tag(field, 2);
+      slowString(from == 0 && to == s.length() ? s : s.substring(from, to));
       return;
     }
     tag(field, 2);
     ensure(1 + n);
+    // chars copied out in bulk (an intrinsic), then checked and narrowed in two plain loops the
+    // JIT unrolls, rather than a charAt call per char
     char[] c = chars;
     s.getChars(from, to, c, 0);
     int any = 0;
