@@ -97,7 +97,6 @@ public final class Names {
     public static final String ARCHIVE_RETRY_BUDGET = "traceroll.archive.retry.budget";
     public static final String ARCHIVE_THREADS = "traceroll.archive.threads";
     public static final String ARCHIVE_IN_FLIGHT = "traceroll.archive.in.flight";
-    public static final String COMPRESSION = "traceroll.compression";
     /** Not a user setting: how the dead-letter handler learns each input's format. */
     public static final String INPUT_FORMATS_INTERNAL = "traceroll.internal.input.formats";
     /** Not a user setting: the {@code TracerollMetrics} instance handed to the handler. */
