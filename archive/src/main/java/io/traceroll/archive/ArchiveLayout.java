@@ -51,6 +51,7 @@ public final class ArchiveLayout {
 
   private final String prefix; // "" or "a/b/" (always ends with '/')
   private final Compression compression;
+  private final int compressionLevel;
 
   /**
    * @param prefix operator-chosen key prefix, e.g. {@code "traceroll/prod"}; empty for none. Leading
@@ -59,14 +60,40 @@ public final class ArchiveLayout {
    * @throws IllegalArgumentException for a prefix that could escape or confuse the layout
    */
   public ArchiveLayout(String prefix, Compression compression) {
-    this.prefix = normalizePrefix(prefix);
-    this.compression = Objects.requireNonNull(compression, "compression");
+    this(prefix, compression, Compression.DEFAULT_GZIP_LEVEL);
   }
 
-  /** Reads {@code archive.prefix} (default empty) and {@code archive.compression} (default gzip). */
+  /**
+   * As {@link #ArchiveLayout(String, Compression)} with a deflate level for {@link
+   * Compression#GZIP}: 1 (fastest) to 9 (smallest). The level is not part of any key, so parts
+   * written at different levels sit side by side and read alike.
+   *
+   * @throws IllegalArgumentException for a level outside 1-9
+   */
+  public ArchiveLayout(String prefix, Compression compression, int compressionLevel) {
+    this.prefix = normalizePrefix(prefix);
+    this.compression = Objects.requireNonNull(compression, "compression");
+    this.compressionLevel = Compression.checkLevel(compressionLevel);
+  }
+
+  /**
+   * Reads {@code archive.prefix} (default empty), {@code archive.compression} (default gzip) and
+   * {@code archive.compression.level} (default {@value Compression#DEFAULT_GZIP_LEVEL}).
+   *
+   * @throws IllegalArgumentException for a value that does not parse or is out of range
+   */
   public static ArchiveLayout fromConfig(Map<String, String> config) {
+    String level = config.getOrDefault("archive.compression.level",
+        Integer.toString(Compression.DEFAULT_GZIP_LEVEL)).trim();
+    int parsed;
+    try {
+      parsed = Integer.parseInt(level);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "archive.compression.level '" + level + "' is not a number 1-9", e);
+    }
     return new ArchiveLayout(config.getOrDefault("archive.prefix", ""),
-        Compression.parse(config.getOrDefault("archive.compression", "gzip")));
+        Compression.parse(config.getOrDefault("archive.compression", "gzip")), parsed);
   }
 
   /** The prefix as used in keys: empty, or ending with {@code /}. */
@@ -76,6 +103,11 @@ public final class ArchiveLayout {
 
   public Compression compression() {
     return compression;
+  }
+
+  /** The deflate level of {@link Compression#GZIP} parts, 1-9. */
+  public int compressionLevel() {
+    return compressionLevel;
   }
 
   /** {@code {prefix}traces/}: every trace part lives under it. */

@@ -20,6 +20,7 @@ import java.util.Set;
  * archive.fs.fsync           file: flush each object to disk before the put returns (default true)
  * archive.prefix             key prefix inside the store (see ArchiveLayout)
  * archive.compression        gzip (default) | none
+ * archive.compression.level  gzip: deflate level 1 (fastest) to 9 (smallest), default 6
  * archive.s3.bucket          s3: bucket (required)
  * archive.s3.endpoint        s3: endpoint override, e.g. http://minio:9000
  * archive.s3.region          s3: region (default us-east-1)
@@ -39,7 +40,7 @@ import java.util.Set;
 public final class ArchiveStores {
 
   private static final Set<String> KNOWN = Set.of("archive.type", "archive.dir", "archive.fs.fsync", "archive.prefix",
-      "archive.compression", "archive.s3.bucket", "archive.s3.endpoint", "archive.s3.region",
+      "archive.compression", "archive.compression.level", "archive.s3.bucket", "archive.s3.endpoint", "archive.s3.region",
       "archive.s3.path-style", "archive.s3.access-key", "archive.s3.secret-key",
       "archive.s3.part-size", "archive.s3.max-attempts", "archive.s3.retry-base-delay-ms",
       "archive.s3.call-timeout-ms", "archive.s3.create-bucket");

@@ -25,12 +25,13 @@ public enum Compression {
   private static final int GZIP_BUFFER = 64 * 1024;
 
   /**
-   * Deflate level of archived parts: the JDK default. Level 3 was measured at half the compression
-   * CPU (1,000-span parts: 3.6 vs 8.5 us per span) but 12.6% more bytes (82.2 vs 73.0 per span);
-   * archives are kept for weeks and read over the network, compression is ~5% of the pipeline's
-   * CPU per span, so bytes win.
+   * Default deflate level of archived parts (the JDK's default). Compression is the largest single
+   * CPU cost per archived span (1,000-span parts, 2026-11-26: level 6 8.7 us per span for 70.3
+   * bytes, level 4 5.8 us for 75.0, level 1 3.6 us for 82.1); archives are kept for weeks and read
+   * over the network, so bytes win by default, and {@code archive.compression.level} lets an
+   * operator short of CPU trade the other way.
    */
-  static final int GZIP_LEVEL = 6;
+  public static final int DEFAULT_GZIP_LEVEL = 6;
 
   private final String suffix;
 
@@ -43,13 +44,21 @@ public enum Compression {
     return suffix;
   }
 
+  /** {@link #wrap(OutputStream, int)} at {@link #DEFAULT_GZIP_LEVEL}. */
+  public OutputStream wrap(OutputStream out) throws IOException {
+    return wrap(out, DEFAULT_GZIP_LEVEL);
+  }
+
   /**
    * Wraps {@code out} so that what is written to the returned stream is stored compressed.
    * Closing the returned stream finishes the compressed stream and closes {@code out}.
+   *
+   * @param level deflate level 1-9 for {@link #GZIP} (see {@link #checkLevel}); ignored by
+   *     {@link #NONE}
    */
-  public OutputStream wrap(OutputStream out) throws IOException {
+  public OutputStream wrap(OutputStream out, int level) throws IOException {
     return switch (this) {
-      case GZIP -> new GzipStream(out, GZIP_LEVEL);
+      case GZIP -> new GzipStream(out, checkLevel(level));
       case NONE -> new FilterOutputStream(out) {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
@@ -65,6 +74,19 @@ public enum Compression {
       case GZIP -> new GZIPInputStream(in, GZIP_BUFFER);
       case NONE -> in;
     };
+  }
+
+  /**
+   * @return {@code level} when it is a deflate level, 1 (fastest) to 9 (smallest)
+   * @throws IllegalArgumentException otherwise (0 would store the trace uncompressed behind a gzip
+   *     name: use {@code none} for that)
+   */
+  public static int checkLevel(int level) {
+    if (level < 1 || level > 9) {
+      throw new IllegalArgumentException(
+          "gzip level " + level + " out of range, expected 1 (fastest) to 9 (smallest)");
+    }
+    return level;
   }
 
   /**

@@ -35,15 +35,16 @@ final class GzipStream extends OutputStream {
   GzipStream(OutputStream out, int level) throws IOException {
     this.out = out;
     Deflaters spare = DEFLATERS.get();
-    if (spare == null || spare.level != level) {
+    if (spare == null || spare.level != level && !spare.inUse) {
       if (spare != null) {
         spare.deflater.end();
       }
       spare = new Deflaters(new Deflater(level, true), new byte[BUFFER], level);
       DEFLATERS.set(spare);
     }
-    if (spare.inUse) {
-      // a second stream open on this thread (never on the archive path): its own deflater
+    if (spare.inUse || spare.level != level) {
+      // a second stream open on this thread (never on the archive path), or another level while
+      // the spare is busy: its own deflater
       this.owner = null;
       this.deflater = new Deflater(level, true);
       this.buf = new byte[BUFFER];

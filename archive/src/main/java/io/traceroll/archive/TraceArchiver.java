@@ -51,8 +51,9 @@ public final class TraceArchiver {
       store.put(sidecar.get(), ObjectBody.ofBytes(encoded));
     }
     Compression compression = layout.compression();
+    int level = layout.compressionLevel();
     long bytes = store.put(objectKey, out -> {
-      try (var compressed = compression.wrap(out)) {
+      try (var compressed = compression.wrap(out, level)) {
         trace.writeTo(compressed);
       }
     });

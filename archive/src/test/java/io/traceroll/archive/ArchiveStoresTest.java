@@ -101,4 +101,38 @@ class ArchiveStoresTest {
     assertThat(layout.compression()).isEqualTo(Compression.NONE);
     assertThat(ArchiveLayout.fromConfig(Map.of()).compression()).isEqualTo(Compression.GZIP);
   }
+
+  @Test
+  void shouldReadTheGzipLevelAndRejectOneThatIsNotALevel() {
+    assertThat(ArchiveLayout.fromConfig(Map.of()).compressionLevel())
+        .isEqualTo(Compression.DEFAULT_GZIP_LEVEL);
+    assertThat(ArchiveLayout.fromConfig(Map.of("archive.compression.level", " 1 "))
+        .compressionLevel()).isEqualTo(1);
+    assertThatThrownBy(() -> ArchiveLayout.fromConfig(Map.of("archive.compression.level", "fast")))
+        .hasMessageContaining("not a number 1-9");
+    assertThatThrownBy(() -> ArchiveLayout.fromConfig(Map.of("archive.compression.level", "0")))
+        .hasMessageContaining("1 (fastest) to 9");
+  }
+
+  @Test
+  void shouldArchiveAtTheConfiguredGzipLevel() throws IOException {
+    Map<String, String> config = Map.of("archive.dir", dir.toString(),
+        "archive.compression.level", "1");
+    byte[] trace = new byte[50_000];
+    for (int i = 0; i < trace.length; i++) {
+      trace[i] = (byte) (i % 251 * (i / 1000));
+    }
+    try (ArchiveStore store = ArchiveStores.fromConfig(config)) {
+      ArchiveLayout fast = ArchiveLayout.fromConfig(config);
+      long fastBytes = new TraceArchiver(store, fast)
+          .writePart("k", 0, ObjectBody.ofBytes(trace)).bytes();
+      long smallBytes = new TraceArchiver(store, ArchiveLayout.fromConfig(Map.of()))
+          .writePart("k", 1, ObjectBody.ofBytes(trace)).bytes();
+
+      assertThat(fastBytes).isGreaterThan(smallBytes);
+      try (var in = store.get(fast.partKey("k", 0)).orElseThrow()) {
+        assertThat(Compression.GZIP.unwrap(in).readAllBytes()).isEqualTo(trace);
+      }
+    }
+  }
 }

@@ -69,6 +69,40 @@ class CompressionTest {
   }
 
   @Test
+  void shouldWriteEachLevelAsTheJdkDoesAndSwitchLevelsOnOneThread() throws IOException {
+    byte[] fast = compress(Compression.GZIP, 1, DATA);
+    byte[] small = compress(Compression.GZIP, 9, DATA);
+
+    assertThat(fast).isEqualTo(jdkGzip(DATA, 1));
+    assertThat(small).isEqualTo(jdkGzip(DATA, 9));
+    assertThat(fast.length).isGreaterThan(small.length);
+    assertThat(compress(Compression.GZIP, 1, DATA)).isEqualTo(fast);
+  }
+
+  @Test
+  void shouldKeepAnOpenStreamIntactWhenAnotherLevelOpensOnTheSameThread() throws IOException {
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (OutputStream outA = Compression.GZIP.wrap(a, 6);
+        OutputStream outB = Compression.GZIP.wrap(b, 1)) {
+      outA.write(DATA, 0, 100_000);
+      outB.write(DATA);
+      outA.write(DATA, 100_000, DATA.length - 100_000);
+    }
+
+    assertThat(a.toByteArray()).isEqualTo(jdkGzip(DATA, 6));
+    assertThat(b.toByteArray()).isEqualTo(jdkGzip(DATA, 1));
+  }
+
+  @Test
+  void shouldRejectLevelsOutsideOneToNine() {
+    assertThatThrownBy(() -> Compression.GZIP.wrap(new ByteArrayOutputStream(), 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 (fastest) to 9");
+    assertThatThrownBy(() -> Compression.GZIP.wrap(new ByteArrayOutputStream(), 10))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void shouldReadAnEmptyTraceBack() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Compression.GZIP.wrap(bytes).close();
@@ -91,8 +125,12 @@ class CompressionTest {
   }
 
   private static byte[] compress(Compression c, byte[] data) throws IOException {
+    return compress(c, Compression.DEFAULT_GZIP_LEVEL, data);
+  }
+
+  private static byte[] compress(Compression c, int level, byte[] data) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream out = c.wrap(bytes)) {
+    try (OutputStream out = c.wrap(bytes, level)) {
       out.write(data, 0, 10);
       out.write(data[10]);
       out.write(data, 11, data.length - 11);
@@ -102,10 +140,14 @@ class CompressionTest {
 
   /** What the JDK's own gzip writer makes at the same level: the reference for our framing. */
   private static byte[] jdkGzip(byte[] data) throws IOException {
+    return jdkGzip(data, Compression.DEFAULT_GZIP_LEVEL);
+  }
+
+  private static byte[] jdkGzip(byte[] data, int level) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(bytes) {
       {
-        def.setLevel(Compression.GZIP_LEVEL);
+        def.setLevel(level);
       }
     }) {
       out.write(data);
