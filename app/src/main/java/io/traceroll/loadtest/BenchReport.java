@@ -36,6 +36,13 @@ final class BenchReport {
       row(sb, "broker raw read (plain consumer)", "%,.0f records/s, %,.1f MB/s = %,.0f spans/s",
           r.get("rawRecordsPerSecond"), r.get("rawMegabytesPerSecond"),
           r.get("rawSpansPerSecond"));
+      row(sb, "processing floor (decode + encode + gzip, 1 thread)",
+          "%.2f + %.2f + %.2f (level %d) = %.2f CPU us/span = %,.0f spans/s per core; "
+          + "x %d cores = %,.0f spans/s = %.1f%% of raw", r.get("floorDecodeMicrosPerSpan"),
+          r.get("floorEncodeMicrosPerSpan"), r.get("floorGzipMicrosPerSpan"),
+          r.get("floorGzipLevel"), r.get("floorMicrosPerSpan"), r.get("floorSpansPerCoreSecond"),
+          r.get("floorCores"), r.get("floorMaxSpansPerSecond"),
+          pct(r.get("floorFractionOfRaw")));
       row(sb, "pipeline sustained (first record -> last archive)",
           "%,.0f spans/s = %.1f%% of raw (%.1f s; %,.0f spans/s net of the %d ms gap)",
           r.get("sustainedSpansPerSecond"), 100 * (double) r.get("fractionOfRaw"),
@@ -72,6 +79,10 @@ final class BenchReport {
     String value = Arrays.stream(args).anyMatch(a -> a == null) ? "n/a"
         : String.format(Locale.ROOT, format, args);
     sb.append(String.format(Locale.ROOT, "| %-52s | %s |%n", name, value));
+  }
+
+  private static Object pct(Object fraction) {
+    return fraction instanceof Number n ? 100 * n.doubleValue() : null;
   }
 
   private static String mib(Object bytes) {

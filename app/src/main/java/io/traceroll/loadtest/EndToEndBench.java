@@ -1,5 +1,6 @@
 package io.traceroll.loadtest;
 
+import io.traceroll.archive.ArchiveLayout;
 import io.traceroll.avro.TraceIndexEntry;
 import io.traceroll.generator.GeneratedRequest;
 import io.traceroll.generator.GeneratorSettings;
@@ -174,6 +175,7 @@ public final class EndToEndBench {
         storeBytes(r, bootstrap, done.spansArchived());
         rawRead(r, bootstrap, inputs, workload.records().size() + warmup.records().size(),
             workload.spans() + warmup.spans());
+        floor(r, workload, ArchiveLayout.fromConfig(config).compressionLevel());
         r.put("problems", problems);
         r.put("invariantsHold", problems.isEmpty());
       }
@@ -529,6 +531,29 @@ public final class EndToEndBench {
     r.put("rawSpansPerSecond", best.recordsPerSecond() * spansPerRecord);
     r.put("fractionOfRaw", (double) r.get("sustainedSpansPerSecond")
         / (best.recordsPerSecond() * spansPerRecord));
+  }
+
+  /**
+   * The work every pipeline must do for these records, alone on one thread of this JVM (the
+   * pipeline has stopped): what the sustained rate and the raw rate are to be read against.
+   */
+  private void floor(Map<String, Object> r, Workload workload, int gzipLevel) {
+    out.println("bench: processing floor (decode, encode, gzip on one thread) ...");
+    ProcessingFloor.Result f = ProcessingFloor.measure(workload, gzipLevel);
+    int cores = Runtime.getRuntime().availableProcessors();
+    r.put("floorSpans", f.spans());
+    r.put("floorRequests", f.requests());
+    r.put("floorGzipLevel", f.gzipLevel());
+    r.put("floorDecodeMicrosPerSpan", f.decodeMicros());
+    r.put("floorEncodeMicrosPerSpan", f.encodeMicros());
+    r.put("floorGzipMicrosPerSpan", f.gzipMicros());
+    r.put("floorMicrosPerSpan", f.totalMicros());
+    r.put("floorSpansPerCoreSecond", f.spansPerCoreSecond());
+    r.put("floorCores", cores);
+    r.put("floorMaxSpansPerSecond", cores * f.spansPerCoreSecond());
+    if (r.get("rawSpansPerSecond") instanceof Double raw) {
+      r.put("floorFractionOfRaw", cores * f.spansPerCoreSecond() / raw);
+    }
   }
 
   private void profile(Map<String, Object> r, Path dir) throws IOException {

@@ -47,6 +47,23 @@ class BenchReportTest {
   }
 
   @Test
+  void shouldShowTheProcessingFloorPerStageAndAgainstTheRawRate() {
+    Map<String, Object> r = throughput();
+    r.put("floorDecodeMicrosPerSpan", 1.5);
+    r.put("floorEncodeMicrosPerSpan", 2.0);
+    r.put("floorGzipMicrosPerSpan", 6.5);
+    r.put("floorGzipLevel", 6);
+    r.put("floorMicrosPerSpan", 10.0);
+    r.put("floorSpansPerCoreSecond", 100_000.0);
+    r.put("floorCores", 2);
+    r.put("floorMaxSpansPerSecond", 200_000.0);
+    r.put("floorFractionOfRaw", 2.0);
+
+    assertThat(BenchReport.render(r)).contains("1.50 + 2.00 + 6.50 (level 6) = 10.00 CPU us/span"
+        + " = 100,000 spans/s per core; x 2 cores = 200,000 spans/s = 200.0% of raw");
+  }
+
+  @Test
   void shouldListEveryBrokenInvariant() {
     Map<String, Object> r = throughput();
     r.put("problems", List.of("archived 9 of 10 spans", "dead-lettered 0, expected 1"));
