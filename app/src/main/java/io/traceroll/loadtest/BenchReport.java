@@ -65,6 +65,10 @@ final class BenchReport {
           mib(r.get("peakRssBytes")));
       row(sb, "spans in = archived + dead-lettered", "%,d read, %,d archived (%,d parts), %,d dead letters",
           r.get("spansIn"), r.get("spansArchived"), r.get("partsWritten"), r.get("deadLetters"));
+      if (r.get("countersAheadOfIndex") instanceof Long ahead && ahead > 0) {
+        row(sb, "work redone (a transaction aborted, its task moved)",
+            "%,d spans archived again; the index lists each span once", ahead);
+      }
     }
     List<?> problems = (List<?>) r.get("problems");
     if (problems != null && !problems.isEmpty()) {

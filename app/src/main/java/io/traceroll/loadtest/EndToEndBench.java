@@ -136,8 +136,10 @@ public final class EndToEndBench {
           if (s.spansIn() >= expectSpans) {
             allReadAt.compareAndSet(0, System.currentTimeMillis());
           }
+          // not spansArchived >= spansIn: both counters run ahead of the committed output when a
+          // transaction aborts and its work is redone, and not by the same amount
           return s.spansIn() >= expectSpans && s.deadLetters() >= expectDead
-              && s.spansArchived() >= s.spansIn();
+              && s.spansArchived() - before.spansArchived() >= workload.spans();
         }, timeout, "every span archived", this::progress);
         long cpuAfter = child.cpu().toNanos();
         long archived = done.spansArchived() - before.spansArchived();
@@ -151,7 +153,8 @@ public final class EndToEndBench {
             (cpuAfter - cpuBefore) / 1e9 / Math.max(1, archived) * 1e6);
 
         // the index records of the last parts commit with the next transaction
-        Map<String, TraceIndexEntry> index = awaitIndex(bootstrap, done.spansArchived());
+        Map<String, TraceIndexEntry> index = awaitIndex(bootstrap,
+            warmup.spans() + workload.spans());
         ChildStats last = child.request("stats", Duration.ofSeconds(30));
         r.put("maxHeapAfterGcBytes", last.maxHeapAfterGc());
         r.put("heapPoolPeaksBytes", last.heapPoolPeaks());
@@ -168,6 +171,7 @@ public final class EndToEndBench {
             warmup.deadLetters() + workload.deadLetters(), last, index);
         r.put("indexEntries", index.size());
         r.put("indexSpans", IndexScan.spans(index));
+        r.put("countersAheadOfIndex", Math.max(0, last.spansArchived() - IndexScan.spans(index)));
         child.stop(Duration.ofSeconds(60));
         if (settings.profile()) {
           profile(r, dir);
@@ -184,23 +188,31 @@ public final class EndToEndBench {
     return r;
   }
 
-  /** What breaks "spans in = spans archived + spans dead-lettered"; empty when it holds. */
+  /**
+   * What breaks "spans in = spans archived + spans dead-lettered"; empty when it holds. The index
+   * (read committed) is what was delivered and must list every published span exactly; the
+   * pipeline's counters are at-least-once (a transaction aborted under load, its task migrated,
+   * counts the work it redoes again), so they may run ahead of it but never behind.
+   */
   static List<String> problems(long published, long expectedDeadLetters, ChildStats s,
       Map<String, TraceIndexEntry> index) {
     List<String> problems = new ArrayList<>();
-    if (s.spansIn() != published) {
+    long indexSpans = IndexScan.spans(index);
+    if (indexSpans != published) {
+      problems.add("index lists " + indexSpans + " spans, published " + published);
+    }
+    if (s.spansIn() < published) {
       problems.add("pipeline read " + s.spansIn() + " valid spans, published " + published);
     }
-    if (s.spansArchived() != s.spansIn()) {
-      problems.add("archived " + s.spansArchived() + " of " + s.spansIn() + " spans");
+    if (s.spansArchived() < indexSpans) {
+      problems.add("pipeline counted " + s.spansArchived() + " spans archived, the index lists "
+          + indexSpans);
     }
-    if (s.deadLetters() != expectedDeadLetters) {
+    boolean redone = s.spansArchived() > indexSpans || s.spansIn() > published;
+    if (s.deadLetters() < expectedDeadLetters
+        || s.deadLetters() > expectedDeadLetters && !redone) {
+      // more than expected with no work redone is a valid span dead-lettered
       problems.add("dead-lettered " + s.deadLetters() + ", expected " + expectedDeadLetters);
-    }
-    long indexSpans = IndexScan.spans(index);
-    if (indexSpans != s.spansArchived()) {
-      problems.add("index lists " + indexSpans + " spans, pipeline archived "
-          + s.spansArchived());
     }
     return problems;
   }
@@ -257,7 +269,7 @@ public final class EndToEndBench {
     long start = System.nanoTime();
     publish(bootstrap, warmup, inputs, new long[warmup.records().size()]);
     ChildStats s = child.await(c -> c.spansIn() >= warmup.spans()
-            && c.deadLetters() >= warmup.deadLetters() && c.spansArchived() >= c.spansIn(),
+            && c.deadLetters() >= warmup.deadLetters() && c.spansArchived() >= warmup.spans(),
         Duration.ofSeconds(120 + warmup.spans() / 5_000).plus(settings.gap().multipliedBy(3)),
         "the warm-up archived", this::progress);
     out.printf(Locale.ROOT, "bench: warm-up archived in %.1f s%n",

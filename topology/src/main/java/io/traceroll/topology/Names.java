@@ -94,6 +94,7 @@ public final class Names {
     public static final String SPAN_RETENTION = "traceroll.span.retention";
     public static final String REQUEST_RETENTION = "traceroll.request.retention";
     public static final String PUNCTUATION_INTERVAL = "traceroll.punctuation.interval";
+    public static final String PUNCTUATION_BUDGET = "traceroll.punctuation.budget";
     public static final String ARCHIVE_RETRY_BUDGET = "traceroll.archive.retry.budget";
     public static final String ARCHIVE_THREADS = "traceroll.archive.threads";
     public static final String ARCHIVE_IN_FLIGHT = "traceroll.archive.in.flight";

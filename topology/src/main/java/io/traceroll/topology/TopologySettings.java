@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param archiveInFlight parts of one task being archived while its stream thread reads on (they
  *     wait sealed in state, announced in order as they complete); 0 archives inside the punctuation
  *     that closed them, the stream thread waiting
+ * @param punctuationBudget how long one punctuation of one task goes on closing and archiving
+ *     parts; due requests left over wait for the next punctuation. Bounds the exactly-once
+ *     transaction a backlog would otherwise hold open past {@code transaction.timeout.ms}
  */
 public record TopologySettings(
     List<InputTopic> inputs,
@@ -43,7 +46,8 @@ public record TopologySettings(
     Duration punctuationInterval,
     Duration archiveRetryBudget,
     int archiveThreads,
-    int archiveInFlight) {
+    int archiveInFlight,
+    Duration punctuationBudget) {
 
   public TopologySettings {
     inputs = List.copyOf(inputs);
@@ -69,6 +73,10 @@ public record TopologySettings(
     if (archiveInFlight < 0) {
       throw new IllegalArgumentException("archiveInFlight must be >= 0");
     }
+    Objects.requireNonNull(punctuationBudget, "punctuationBudget");
+    if (punctuationBudget.isNegative()) {
+      throw new IllegalArgumentException("punctuationBudget must be >= 0");
+    }
     if (maxSpansPerPart < 1 || maxBytesPerPart < 1) {
       throw new IllegalArgumentException("part caps must be >= 1");
     }
@@ -88,7 +96,8 @@ public record TopologySettings(
         TracerollConfig.DEFAULT_MAX_SPANS_PER_PART, TracerollConfig.DEFAULT_MAX_BYTES_PER_PART,
         TracerollConfig.DEFAULT_SPAN_RETENTION, TracerollConfig.DEFAULT_REQUEST_RETENTION,
         TracerollConfig.DEFAULT_PUNCTUATION_INTERVAL, TracerollConfig.DEFAULT_ARCHIVE_RETRY_BUDGET,
-        TracerollConfig.DEFAULT_ARCHIVE_THREADS, TracerollConfig.DEFAULT_ARCHIVE_IN_FLIGHT);
+        TracerollConfig.DEFAULT_ARCHIVE_THREADS, TracerollConfig.DEFAULT_ARCHIVE_IN_FLIGHT,
+        TracerollConfig.DEFAULT_PUNCTUATION_BUDGET);
   }
 
   public TraceKeyRule keyRule() {
@@ -113,42 +122,49 @@ public record TopologySettings(
     return new TopologySettings(inputs, d, layout, indexTopic, deadLetterTopic, inactivityGap,
         rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart, spanRetention,
         requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads,
-        archiveInFlight);
+        archiveInFlight, punctuationBudget);
   }
 
   public TopologySettings withTiming(Duration gap, Duration grace, Duration maxDuration) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic, gap, grace,
         maxDuration, maxSpansPerPart, maxBytesPerPart, spanRetention, requestRetention,
         punctuationInterval, archiveRetryBudget, archiveThreads,
-        archiveInFlight);
+        archiveInFlight, punctuationBudget);
   }
 
   public TopologySettings withPartCaps(int maxSpans, long maxBytes) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpans, maxBytes, spanRetention,
         requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads,
-        archiveInFlight);
+        archiveInFlight, punctuationBudget);
   }
 
   public TopologySettings withArchiveRetryBudget(Duration budget) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
         spanRetention, requestRetention, punctuationInterval, budget, archiveThreads,
-        archiveInFlight);
+        archiveInFlight, punctuationBudget);
   }
 
   public TopologySettings withArchiveThreads(int threads) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
         spanRetention, requestRetention, punctuationInterval, archiveRetryBudget, threads,
-        archiveInFlight);
+        archiveInFlight, punctuationBudget);
+  }
+
+  public TopologySettings withPunctuationBudget(Duration budget) {
+    return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
+        inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
+        spanRetention, requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads,
+        archiveInFlight, budget);
   }
 
   public TopologySettings withArchiveInFlight(int parts) {
     return new TopologySettings(inputs, decoder, layout, indexTopic, deadLetterTopic,
         inactivityGap, rootGrace, maxRequestDuration, maxSpansPerPart, maxBytesPerPart,
         spanRetention, requestRetention, punctuationInterval, archiveRetryBudget, archiveThreads,
-        parts);
+        parts, punctuationBudget);
   }
 
   private static void positive(String name, Duration d) {

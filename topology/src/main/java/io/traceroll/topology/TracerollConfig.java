@@ -38,6 +38,20 @@ public final class TracerollConfig {
   public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ARCHIVE_RETRY_BUDGET = Duration.ofSeconds(5);
   /**
+   * A stream thread runs the punctuations of all its tasks, on both clocks, between two commits:
+   * with 1 s each, four tasks on a thread still commit well inside {@link
+   * #DEFAULT_TRANSACTION_TIMEOUT_MS}.
+   */
+  public static final Duration DEFAULT_PUNCTUATION_BUDGET = Duration.ofSeconds(1);
+  /**
+   * Exactly-once's 10 s default is shorter than one loop of a stream thread can take on a loaded
+   * machine (measured: a burst closing thousands of requests at once got the producer fenced and
+   * the work redone). A crashed instance's open transaction is aborted at once when its task
+   * moves (the new owner fences it), so the longer timeout only delays readers after a thread
+   * disappears for good.
+   */
+  public static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
+  /**
    * Encoding and compressing a part is CPU work and a put waits on a disk flush or an HTTP round
    * trip: twice the cores keeps the CPUs busy while some threads wait.
    */
@@ -81,7 +95,8 @@ public final class TracerollConfig {
         duration(Names.Config.PUNCTUATION_INTERVAL, DEFAULT_PUNCTUATION_INTERVAL),
         duration(Names.Config.ARCHIVE_RETRY_BUDGET, DEFAULT_ARCHIVE_RETRY_BUDGET),
         (int) number(Names.Config.ARCHIVE_THREADS, DEFAULT_ARCHIVE_THREADS),
-        (int) number(Names.Config.ARCHIVE_IN_FLIGHT, DEFAULT_ARCHIVE_IN_FLIGHT));
+        (int) number(Names.Config.ARCHIVE_IN_FLIGHT, DEFAULT_ARCHIVE_IN_FLIGHT),
+        duration(Names.Config.PUNCTUATION_BUDGET, DEFAULT_PUNCTUATION_BUDGET));
   }
 
   /**
@@ -145,6 +160,8 @@ public final class TracerollConfig {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        DEFAULT_TRANSACTION_TIMEOUT_MS);
     return p;
   }
 

@@ -26,6 +26,7 @@ class TracerollConfigTest {
     assertThat(s.maxBytesPerPart()).isEqualTo(64L * 1024 * 1024);
     assertThat(s.keyRule()).isEqualTo(TraceKeyRule.traceId());
     assertThat(s.indexTopic()).isEqualTo(Names.Topic.INDEX);
+    assertThat(s.punctuationBudget()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -35,7 +36,8 @@ class TracerollConfigTest {
         Names.Config.KEY_RULE, "attribute:order.id",
         Names.Config.INACTIVITY_GAP, "45s",
         Names.Config.MAX_REQUEST_DURATION, "PT20M",
-        Names.Config.MAX_SPANS_PER_PART, "10_000")).settings();
+        Names.Config.MAX_SPANS_PER_PART, "10_000",
+        Names.Config.PUNCTUATION_BUDGET, "250ms")).settings();
 
     assertThat(s.inputs()).containsExactly(new InputTopic("a", SpanFormat.AVRO, false),
         new InputTopic("b", SpanFormat.ZIPKIN_JSON, true));
@@ -45,6 +47,7 @@ class TracerollConfigTest {
     assertThat(s.inactivityGap()).isEqualTo(Duration.ofSeconds(45));
     assertThat(s.maxRequestDuration()).isEqualTo(Duration.ofMinutes(20));
     assertThat(s.maxSpansPerPart()).isEqualTo(10_000);
+    assertThat(s.punctuationBudget()).isEqualTo(Duration.ofMillis(250));
   }
 
   @Test
@@ -70,6 +73,7 @@ class TracerollConfigTest {
 
     assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("200");
     assertThat(p.get(StreamsConfig.producerPrefix("compression.type"))).isEqualTo("lz4");
+    assertThat(p.get(StreamsConfig.producerPrefix("transaction.timeout.ms"))).isEqualTo(30_000);
     assertThat(p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG))
         .isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.settings().archiveThreads()).isEqualTo(3);

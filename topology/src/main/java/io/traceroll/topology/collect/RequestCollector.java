@@ -73,6 +73,7 @@ public final class RequestCollector
   private final long graceMs;
   private final long maxDurationMs;
   private final long requestRetentionMs;
+  private final long punctuationBudgetNanos;
 
   private ProcessorContext<String, ArchivedPart> context;
   /**
@@ -104,6 +105,7 @@ public final class RequestCollector
     this.graceMs = settings.rootGrace().toMillis();
     this.maxDurationMs = settings.maxRequestDuration().toMillis();
     this.requestRetentionMs = settings.requestRetention().toMillis();
+    this.punctuationBudgetNanos = settings.punctuationBudget().toNanos();
   }
 
   @Override
@@ -182,8 +184,18 @@ public final class RequestCollector
   }
 
   private void onWallClock(long wallNow) {
-    boolean archiveUp = retrySealed();
-    handleDue(Clock.WALL, wallNow, wallNow, streamNow(), archiveUp);
+    long started = System.nanoTime();
+    boolean archiveUp = retrySealed(started);
+    handleDue(Clock.WALL, wallNow, wallNow, streamNow(), archiveUp, started);
+  }
+
+  /**
+   * Whether a punctuation that began at {@code started} has used its budget. Elapsed time, not
+   * event time: it decides how much work this punctuation does, never what the work produces (the
+   * context's clock stands still while a punctuation runs, so it cannot measure this).
+   */
+  private boolean overBudget(long started) {
+    return System.nanoTime() - started >= punctuationBudgetNanos;
   }
 
   /**
@@ -202,12 +214,25 @@ public final class RequestCollector
 
   private void onStreamTime(long streamTime) {
     handleDue(Clock.STREAM, streamTime, context.currentSystemTimeMs(), streamTime,
-        !metrics.archiveDegraded());
+        !metrics.archiveDegraded(), System.nanoTime());
   }
 
-  private void handleDue(Clock clock, long now, long wall, long stream, boolean archiveUp) {
+  /**
+   * Closes the due requests, archiving as it goes, until the punctuation's budget is used (at
+   * least one entry per punctuation, so a backlog always drains): a burst that makes thousands of
+   * requests due at once would otherwise hold the stream thread, and its open transaction, for as
+   * long as the archive threads take to write them all. Entries not reached stay in the index.
+   */
+  private void handleDue(Clock clock, long now, long wall, long stream, boolean archiveUp,
+      long started) {
     List<SealedPart> finished = new ArrayList<>();
+    boolean first = true;
     for (Due due : deadlines.due(clock, now, MAX_DUE_PER_PUNCTUATION)) {
+      if (!first && overBudget(started)) {
+        metrics.punctuationCut();
+        break;
+      }
+      first = false;
       deadlines.remove(due);
       byte[] raw = requests.get(due.subject());
       if (raw == null) {
@@ -237,6 +262,10 @@ public final class RequestCollector
         SealedPart part = seal(due.subject(), state, cause, wall);
         if (archiveUp) {
           finished.add(part);
+          if (finished.size() >= MAX_WAVE_PARTS) {
+            archiveAll(finished);
+            finished = new ArrayList<>();
+          }
         }
       }
     }
@@ -473,8 +502,11 @@ public final class RequestCollector
     }
   }
 
-  /** Retries parts whose archiving failed earlier; stops at the first failing wave. */
-  private boolean retrySealed() {
+  /**
+   * Retries parts whose archiving failed earlier (or that a previous owner of the task sealed), a
+   * wave at a time within the punctuation's budget; stops at the first failing wave.
+   */
+  private boolean retrySealed(long started) {
     List<KeyValue<Bytes, byte[]>> pending = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = sealed.all()) {
       while (it.hasNext() && pending.size() < MAX_DUE_PER_PUNCTUATION) {
@@ -484,11 +516,22 @@ public final class RequestCollector
         }
       }
     }
-    List<SealedPart> parts = new ArrayList<>(pending.size());
-    for (KeyValue<Bytes, byte[]> kv : pending) {
-      parts.add(SealedPart.decode(kv.key, kv.value));
+    List<SealedPart> wave = new ArrayList<>(MAX_WAVE_PARTS);
+    for (int i = 0; i < pending.size(); i++) {
+      KeyValue<Bytes, byte[]> kv = pending.get(i);
+      wave.add(SealedPart.decode(kv.key, kv.value));
+      if (wave.size() == MAX_WAVE_PARTS || i == pending.size() - 1) {
+        if (!archiveAll(wave)) {
+          return false;
+        }
+        wave.clear();
+        if (i < pending.size() - 1 && overBudget(started)) {
+          metrics.punctuationCut();
+          break;
+        }
+      }
     }
-    return archiveAll(parts);
+    return true;
   }
 
   private RequestState load(String key) {

@@ -32,6 +32,7 @@ public final class TracerollMetrics implements MeterBinder {
   public static final String TRACE_KEYS = "traceroll.trace.keys";
   public static final String ARCHIVE_FAILURES = "traceroll.archive.failures";
   public static final String ARCHIVE_DEGRADED = "traceroll.archive.degraded";
+  public static final String PUNCTUATIONS_CUT = "traceroll.punctuations.cut";
 
   /** Why a part was closed; the tag value of {@link #REQUESTS_CLOSED}. */
   public enum CloseCause {
@@ -58,6 +59,7 @@ public final class TracerollMetrics implements MeterBinder {
   private final Counter keysResolved;
   private final Counter keysFallenBack;
   private final Counter archiveFailures;
+  private final Counter punctuationsCut;
   private final AtomicInteger degraded = new AtomicInteger();
 
   public TracerollMetrics() {
@@ -74,6 +76,9 @@ public final class TracerollMetrics implements MeterBinder {
     keysFallenBack = Counter.builder(TRACE_KEYS).tag("outcome", "fallback")
         .description("traces archived under their trace id because no span carried the key")
         .register(registry);
+    punctuationsCut = Counter.builder(PUNCTUATIONS_CUT)
+        .description("punctuations that used their time budget with requests still due (a "
+            + "backlog: closing and archiving lag behind)").register(registry);
     archiveFailures = Counter.builder(ARCHIVE_FAILURES)
         .description("failed archive writes (retried; the part stays in state)").register(registry);
     Gauge.builder(ARCHIVE_DEGRADED, degraded, AtomicInteger::get)
@@ -118,6 +123,10 @@ public final class TracerollMetrics implements MeterBinder {
 
   public void keyFellBack() {
     keysFallenBack.increment();
+  }
+
+  public void punctuationCut() {
+    punctuationsCut.increment();
   }
 
   public void archiveFailed() {
