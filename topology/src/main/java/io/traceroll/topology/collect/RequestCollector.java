@@ -90,6 +90,13 @@ public final class RequestCollector
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private final Set<Bytes> inFlightKeys = new HashSet<>();
   private long inFlightBytes;
+  /**
+   * Whether the sealed store may hold parts nobody is archiving: what a previous owner of the task
+   * left, a failed put, parts sealed while the store was down. Only then does a punctuation scan
+   * it: a store every part passes through (a put, then a delete) fills with tombstones that a scan
+   * reads again each time, until compaction drops them.
+   */
+  private boolean sealedBacklog = true;
 
   /**
    * @param pool the archive threads (shared by the collectors of all tasks); null only with a null
@@ -260,7 +267,9 @@ public final class RequestCollector
       } else {
         // while the archive is down, parts are still sealed (bounded state), archived later
         SealedPart part = seal(due.subject(), state, cause, wall);
-        if (archiveUp) {
+        if (!archiveUp) {
+          sealedBacklog = true; // archived by a later punctuation's retry
+        } else {
           finished.add(part);
           if (finished.size() >= MAX_WAVE_PARTS) {
             archiveAll(finished);
@@ -407,6 +416,7 @@ public final class RequestCollector
   /** After the put: the part leaves the sealed store and goes on the index. */
   private boolean announce(SealedPart part, ArchivedPart archived) {
     if (archived == null) {
+      sealedBacklog = true;
       return false;
     }
     sealed.delete(part.partKey());
@@ -507,7 +517,11 @@ public final class RequestCollector
    * wave at a time within the punctuation's budget; stops at the first failing wave.
    */
   private boolean retrySealed(long started) {
+    if (!sealedBacklog) {
+      return announceCompleted(false);
+    }
     List<KeyValue<Bytes, byte[]>> pending = new ArrayList<>();
+    boolean scannedAll;
     try (KeyValueIterator<Bytes, byte[]> it = sealed.all()) {
       while (it.hasNext() && pending.size() < MAX_DUE_PER_PUNCTUATION) {
         KeyValue<Bytes, byte[]> kv = it.next();
@@ -515,6 +529,7 @@ public final class RequestCollector
           pending.add(kv);
         }
       }
+      scannedAll = !it.hasNext();
     }
     List<SealedPart> wave = new ArrayList<>(MAX_WAVE_PARTS);
     for (int i = 0; i < pending.size(); i++) {
@@ -527,9 +542,13 @@ public final class RequestCollector
         wave.clear();
         if (i < pending.size() - 1 && overBudget(started)) {
           metrics.punctuationCut();
-          break;
+          return true;
         }
       }
+    }
+    if (scannedAll) {
+      // all handed over; one that fails from here on sets the flag again when it is announced
+      sealedBacklog = false;
     }
     return true;
   }
