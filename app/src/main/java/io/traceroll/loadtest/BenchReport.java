@@ -56,8 +56,8 @@ final class BenchReport {
       row(sb, "state-store changelog written", "%.1f bytes/span (%s), %.2f records/span",
           r.get("changelogBytesPerSpan"), mib(r.get("changelogBytes")),
           r.get("changelogRecordsPerSpan"));
-      row(sb, "pipeline CPU", "%.1f s per million spans (%.1f s)",
-          r.get("cpuSecondsPerMillionSpans"), r.get("cpuSeconds"));
+      row(sb, "pipeline CPU", "%.1f s per million spans (%.1f s; JIT compiler threads %.1f s)",
+          r.get("cpuSecondsPerMillionSpans"), r.get("cpuSeconds"), r.get("jitCompileSeconds"));
       // the pools' peaks (JSON heapPoolPeaksBytes) fall at different times and include garbage:
       // their sum can exceed -Xmx, so the table shows the heap right after collections
       row(sb, "pipeline peak heap", "%s after GC (-Xmx %s; peak RSS %s)",

@@ -22,12 +22,14 @@ import java.util.Optional;
  * @param maxHeapAfterGc the largest {@code heapAfterGc} seen: the peak live heap
  * @param heapPoolPeaks sum of the heap pools' peak usage: an upper bound (pools peak at different
  *     times) that includes garbage
+ * @param compileMillis time the JIT compiler threads have spent since the JVM started
  * @param commandsDone stdin commands handled so far: a reply is the first line counting it
  * @param failure why Streams died, empty while healthy
  */
 public record ChildStats(long spansIn, long spansArchived, long deadLetters, long partsWritten,
     long requestsArchived, long heapUsed, long heapAfterGc, long maxHeapAfterGc,
-    long heapPoolPeaks, long heapMax, long gcCount, long commandsDone, String failure) {
+    long heapPoolPeaks, long heapMax, long gcCount, long compileMillis, long commandsDone,
+    String failure) {
 
   /** Prefix of a stats line in the child's output; everything else there is log. */
   public static final String PREFIX = "traceroll-bench-stats ";
@@ -48,6 +50,7 @@ public record ChildStats(long spansIn, long spansArchived, long deadLetters, lon
       g.writeNumberField("heapPoolPeaks", heapPoolPeaks);
       g.writeNumberField("heapMax", heapMax);
       g.writeNumberField("gcCount", gcCount);
+      g.writeNumberField("compileMillis", compileMillis);
       g.writeNumberField("commandsDone", commandsDone);
       g.writeStringField("failure", failure);
       g.writeEndObject();
@@ -79,7 +82,8 @@ public record ChildStats(long spansIn, long spansArchived, long deadLetters, lon
       return Optional.of(new ChildStats(num(f, "spansIn"), num(f, "spansArchived"),
           num(f, "deadLetters"), num(f, "partsWritten"), num(f, "requestsArchived"),
           num(f, "heapUsed"), num(f, "heapAfterGc"), num(f, "maxHeapAfterGc"),
-          num(f, "heapPoolPeaks"), num(f, "heapMax"), num(f, "gcCount"), num(f, "commandsDone"),
+          num(f, "heapPoolPeaks"), num(f, "heapMax"), num(f, "gcCount"), num(f, "compileMillis"),
+          num(f, "commandsDone"),
           String.valueOf(f.getOrDefault("failure", ""))));
     } catch (RuntimeException e) {
       return Optional.empty();

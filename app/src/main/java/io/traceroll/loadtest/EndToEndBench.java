@@ -149,6 +149,8 @@ public final class EndToEndBench {
         r.put("partsWritten", done.partsWritten() - before.partsWritten());
         r.put("requestsArchived", done.requestsArchived() - before.requestsArchived());
         r.put("cpuSeconds", (cpuAfter - cpuBefore) / 1e9);
+        // compiler threads are part of the pipeline's CPU; a warm-up too short leaves them busy
+        r.put("jitCompileSeconds", (done.compileMillis() - before.compileMillis()) / 1e3);
         r.put("cpuSecondsPerMillionSpans",
             (cpuAfter - cpuBefore) / 1e9 / Math.max(1, archived) * 1e6);
 

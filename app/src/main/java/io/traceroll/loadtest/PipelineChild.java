@@ -136,7 +136,7 @@ public final class PipelineChild {
         (long) m.total(TracerollMetrics.PARTS_WRITTEN), requests, heapUsed(),
         LAST_AFTER_GC.get(), MAX_AFTER_GC.get(), peaks,
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax(), gcs,
-        COMMANDS_DONE.get(),
+        ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), COMMANDS_DONE.get(),
         failure == null ? "" : failure.toString());
     System.out.println(stats.toLine());
     System.out.flush();

@@ -8,7 +8,7 @@ class ChildStatsTest {
 
   @Test
   void shouldParseTheLineItWrites() {
-    ChildStats s = new ChildStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    ChildStats s = new ChildStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
         "org.apache.kafka.streams.errors.StreamsException: \"boom\"\n at x");
 
     assertThat(ChildStats.parse(s.toLine())).contains(s);

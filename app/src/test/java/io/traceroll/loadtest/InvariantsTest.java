@@ -17,7 +17,7 @@ class InvariantsTest {
       Long.MAX_VALUE);
 
   private static ChildStats stats(long in, long archived, long deadLetters) {
-    return new ChildStats(in, archived, deadLetters, 1, 1, 0, 0, 0, 0, 0, 0, 0, "");
+    return new ChildStats(in, archived, deadLetters, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, "");
   }
 
   private static Map<String, TraceIndexEntry> index(long spans) {
