@@ -125,6 +125,10 @@ public final class PerfettoWriter implements Closeable, Flushable {
   private final Interner<Callstack> callstacks = new Interner<>(fresh);
 
   private final Event event = new Event();
+  /** The interned data of the packet being written, see {@link #encodeInternedData}. */
+  private final WireBuffer internedData = new WireBuffer(1024);
+  /** The descriptor being written, see {@link #encodeDescriptor}. */
+  private final WireBuffer descriptor = new WireBuffer(256);
   /** Distinct string values seen per annotation name iid, see {@link #lowCardinalityIid}. */
   private int[] keyDistinct = new int[64];
   /** Per annotation name iid: one of its values has occurred twice. */
@@ -265,7 +269,10 @@ public final class PerfettoWriter implements Closeable, Flushable {
     }
     start();
     long wireTs = timestampNanos >= 0 ? wireTimestamp(timestampNanos) : -1;
-    int descriptorSize = descriptorSize(track);
+    WireBuffer d = descriptor;
+    d.reset();
+    encodeDescriptor(d, track);
+    int descriptorSize = d.pos;
     int size = (wireTs >= 0 ? 1 + CodedOutputStream.computeUInt64SizeNoTag(wireTs) : 0)
         + 1 + CodedOutputStream.computeUInt32SizeNoTag(sequenceId)
         + 2 + CodedOutputStream.computeUInt32SizeNoTag(descriptorSize) + descriptorSize;
@@ -276,7 +283,7 @@ public final class PerfettoWriter implements Closeable, Flushable {
     out.writeUInt32(Fields.Packet.TRUSTED_PACKET_SEQUENCE_ID, sequenceId);
     out.writeTag(Fields.Packet.TRACK_DESCRIPTOR, 2);
     out.writeUInt32NoTag(descriptorSize);
-    writeDescriptor(track);
+    out.writeRawBytes(d.buf, 0, descriptorSize);
     tracks.put(track.uuid(), new TrackState(track));
   }
 
@@ -536,141 +543,70 @@ public final class PerfettoWriter implements Closeable, Flushable {
 
   // ---- track descriptors
 
-  private static int descriptorSize(Track t) {
-    int size = 1 + CodedOutputStream.computeUInt64SizeNoTag(t.uuid());
+  /**
+   * The descriptor's fields, encoded in one pass ({@link WireBuffer}): sizing it first and then
+   * writing it read every string twice, and a request describes dozens of tracks. Track strings
+   * are well-formed already ({@link Track}), so these are the bytes protobuf writes.
+   */
+  private static void encodeDescriptor(WireBuffer d, Track t) {
+    d.varintField(Fields.Descriptor.UUID, t.uuid());
     if (t.name() != null) {
-      size += CodedOutputStream.computeStringSize(Fields.Descriptor.NAME, t.name());
+      d.stringField(Fields.Descriptor.NAME, t.name());
     }
     if (t.kind() == Track.Kind.PROCESS) {
-      int p = processSize(t);
-      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(p) + p;
+      int m = d.begin(Fields.Descriptor.PROCESS);
+      d.varintField(Fields.Os.PROCESS_PID, t.pid()); // int32: negative sign-extends, as protobuf
+      if (t.osName() != null) {
+        d.stringField(Fields.Os.PROCESS_NAME, t.osName());
+      }
+      d.end(m);
     } else if (t.kind() == Track.Kind.THREAD) {
-      int th = threadSize(t);
-      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(th) + th;
+      int m = d.begin(Fields.Descriptor.THREAD);
+      d.varintField(Fields.Os.THREAD_PID, t.pid());
+      d.varintField(Fields.Os.THREAD_TID, t.tid());
+      if (t.osName() != null) {
+        d.stringField(Fields.Os.THREAD_NAME, t.osName());
+      }
+      d.end(m);
     }
     if (t.parentUuid() != 0) {
-      size += 1 + CodedOutputStream.computeUInt64SizeNoTag(t.parentUuid());
-    }
-    if (t.counter() != null) {
-      int c = counterSize(t.counter());
-      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(c) + c;
-    }
-    if (t.childOrdering() != ChildOrdering.UNSPECIFIED) {
-      size += 1 + CodedOutputStream.computeEnumSizeNoTag(t.childOrdering().wire);
-    }
-    if (t.siblingOrderRank() != null) {
-      size += 1 + CodedOutputStream.computeInt32SizeNoTag(t.siblingOrderRank());
-    }
-    if (t.description() != null) {
-      size += CodedOutputStream.computeStringSize(Fields.Descriptor.DESCRIPTION, t.description());
-    }
-    if (t.siblingMerge() != SiblingMerge.UNSPECIFIED) {
-      size += 1 + CodedOutputStream.computeEnumSizeNoTag(t.siblingMerge().wire);
-    }
-    if (t.siblingMergeKey() != null) {
-      size += CodedOutputStream.computeStringSize(Fields.Descriptor.SIBLING_MERGE_KEY,
-          t.siblingMergeKey());
-    }
-    return size;
-  }
-
-  private void writeDescriptor(Track t) throws IOException {
-    out.writeUInt64(Fields.Descriptor.UUID, t.uuid());
-    if (t.name() != null) {
-      out.writeString(Fields.Descriptor.NAME, t.name());
-    }
-    if (t.kind() == Track.Kind.PROCESS) {
-      out.writeTag(Fields.Descriptor.PROCESS, 2);
-      out.writeUInt32NoTag(processSize(t));
-      out.writeInt32(Fields.Os.PROCESS_PID, t.pid());
-      if (t.osName() != null) {
-        out.writeString(Fields.Os.PROCESS_NAME, t.osName());
-      }
-    } else if (t.kind() == Track.Kind.THREAD) {
-      out.writeTag(Fields.Descriptor.THREAD, 2);
-      out.writeUInt32NoTag(threadSize(t));
-      out.writeInt32(Fields.Os.THREAD_PID, t.pid());
-      out.writeInt64(Fields.Os.THREAD_TID, t.tid());
-      if (t.osName() != null) {
-        out.writeString(Fields.Os.THREAD_NAME, t.osName());
-      }
-    }
-    if (t.parentUuid() != 0) {
-      out.writeUInt64(Fields.Descriptor.PARENT_UUID, t.parentUuid());
+      d.varintField(Fields.Descriptor.PARENT_UUID, t.parentUuid());
     }
     if (t.counter() != null) {
       Counter c = t.counter();
-      out.writeTag(Fields.Descriptor.COUNTER, 2);
-      out.writeUInt32NoTag(counterSize(c));
+      int m = d.begin(Fields.Descriptor.COUNTER);
       if (c.unit() != CounterUnit.UNSPECIFIED) {
-        out.writeEnum(Fields.Os.COUNTER_UNIT, c.unit().wire);
+        d.varintField(Fields.Os.COUNTER_UNIT, c.unit().wire);
       }
       if (c.unitMultiplier() != 0) {
-        out.writeInt64(Fields.Os.COUNTER_UNIT_MULTIPLIER, c.unitMultiplier());
+        d.varintField(Fields.Os.COUNTER_UNIT_MULTIPLIER, c.unitMultiplier());
       }
       if (c.incremental()) {
-        out.writeBool(Fields.Os.COUNTER_IS_INCREMENTAL, true);
+        d.varintField(Fields.Os.COUNTER_IS_INCREMENTAL, 1);
       }
       if (c.unitName() != null) {
-        out.writeString(Fields.Os.COUNTER_UNIT_NAME, c.unitName());
+        d.stringField(Fields.Os.COUNTER_UNIT_NAME, c.unitName());
       }
       if (c.yAxisShareKey() != null) {
-        out.writeString(Fields.Os.COUNTER_Y_AXIS_SHARE_KEY, c.yAxisShareKey());
+        d.stringField(Fields.Os.COUNTER_Y_AXIS_SHARE_KEY, c.yAxisShareKey());
       }
+      d.end(m);
     }
     if (t.childOrdering() != ChildOrdering.UNSPECIFIED) {
-      out.writeEnum(Fields.Descriptor.CHILD_ORDERING, t.childOrdering().wire);
+      d.varintField(Fields.Descriptor.CHILD_ORDERING, t.childOrdering().wire);
     }
     if (t.siblingOrderRank() != null) {
-      out.writeInt32(Fields.Descriptor.SIBLING_ORDER_RANK, t.siblingOrderRank());
+      d.varintField(Fields.Descriptor.SIBLING_ORDER_RANK, t.siblingOrderRank());
     }
     if (t.description() != null) {
-      out.writeString(Fields.Descriptor.DESCRIPTION, t.description());
+      d.stringField(Fields.Descriptor.DESCRIPTION, t.description());
     }
     if (t.siblingMerge() != SiblingMerge.UNSPECIFIED) {
-      out.writeEnum(Fields.Descriptor.SIBLING_MERGE_BEHAVIOR, t.siblingMerge().wire);
+      d.varintField(Fields.Descriptor.SIBLING_MERGE_BEHAVIOR, t.siblingMerge().wire);
     }
     if (t.siblingMergeKey() != null) {
-      out.writeString(Fields.Descriptor.SIBLING_MERGE_KEY, t.siblingMergeKey());
+      d.stringField(Fields.Descriptor.SIBLING_MERGE_KEY, t.siblingMergeKey());
     }
-  }
-
-  private static int processSize(Track t) {
-    int size = 1 + CodedOutputStream.computeInt32SizeNoTag(t.pid());
-    if (t.osName() != null) {
-      size += CodedOutputStream.computeStringSize(Fields.Os.PROCESS_NAME, t.osName());
-    }
-    return size;
-  }
-
-  private static int threadSize(Track t) {
-    int size = 1 + CodedOutputStream.computeInt32SizeNoTag(t.pid())
-        + 1 + CodedOutputStream.computeInt64SizeNoTag(t.tid());
-    if (t.osName() != null) {
-      size += CodedOutputStream.computeStringSize(Fields.Os.THREAD_NAME, t.osName());
-    }
-    return size;
-  }
-
-  private static int counterSize(Counter c) {
-    int size = 0;
-    if (c.unit() != CounterUnit.UNSPECIFIED) {
-      size += 1 + CodedOutputStream.computeEnumSizeNoTag(c.unit().wire);
-    }
-    if (c.unitMultiplier() != 0) {
-      size += 1 + CodedOutputStream.computeInt64SizeNoTag(c.unitMultiplier());
-    }
-    if (c.incremental()) {
-      size += 2;
-    }
-    if (c.unitName() != null) {
-      size += CodedOutputStream.computeStringSize(Fields.Os.COUNTER_UNIT_NAME, c.unitName());
-    }
-    if (c.yAxisShareKey() != null) {
-      size += CodedOutputStream.computeStringSize(Fields.Os.COUNTER_Y_AXIS_SHARE_KEY,
-          c.yAxisShareKey());
-    }
-    return size;
   }
 
   // ---- track events
@@ -1113,7 +1049,10 @@ public final class PerfettoWriter implements Closeable, Flushable {
         writeFramed(wireTs); // nearly every packet: nothing to define
         return;
       }
-      int internedSize = internedDataSize();
+      WireBuffer interned = internedData;
+      interned.reset();
+      encodeInternedData(interned);
+      int internedSize = interned.pos;
       int eventSize = body.pos;
       int size = (internedSize > 0
           ? 1 + CodedOutputStream.computeUInt32SizeNoTag(internedSize) + internedSize : 0)
@@ -1125,7 +1064,7 @@ public final class PerfettoWriter implements Closeable, Flushable {
       if (internedSize > 0) {
         out.writeTag(Fields.Packet.INTERNED_DATA, 2);
         out.writeUInt32NoTag(internedSize);
-        writeInternedData();
+        out.writeRawBytes(interned.buf, 0, internedSize);
       }
       out.writeUInt32(Fields.Packet.TRUSTED_PACKET_SEQUENCE_ID, sequenceId);
       if (usesIids) {
@@ -1461,82 +1400,56 @@ public final class PerfettoWriter implements Closeable, Flushable {
 
   // ---- interned data
 
-  private int internedDataSize() {
-    if (!fresh.any) {
-      return 0;
-    }
-    int size = 0;
-    size += namedEntriesSize(Fields.Interned.EVENT_CATEGORIES, categories);
-    size += namedEntriesSize(Fields.Interned.EVENT_NAMES, eventNames);
-    size += namedEntriesSize(Fields.Interned.DEBUG_ANNOTATION_NAMES, annotationNames);
-    size += namedEntriesSize(Fields.Interned.FUNCTION_NAMES, functionNames);
-    for (int i = 0; i < frames.freshCount(); i++) {
-      int s = frameSize(frames.fresh(i), frames.freshIid(i));
-      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(s) + s;
-    }
-    for (int i = 0; i < callstacks.freshCount(); i++) {
-      int s = callstackSize(callstacks.fresh(i), callstacks.freshIid(i));
-      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(s) + s;
-    }
-    size += namedEntriesSize(Fields.Interned.BUILD_IDS, buildIds);
-    size += namedEntriesSize(Fields.Interned.MAPPING_PATHS, mappingPaths);
-    for (int i = 0; i < mappings.freshCount(); i++) {
-      int s = mappingSize(mappings.fresh(i), mappings.freshIid(i));
-      size += 2 + CodedOutputStream.computeUInt32SizeNoTag(s) + s;
-    }
-    size += namedEntriesSize(Fields.Interned.DEBUG_ANNOTATION_STRING_VALUES, annotationStrings);
-    size += namedEntriesSize(Fields.Interned.CORRELATION_ID_STR, correlationStrings);
-    return size;
-  }
-
-  private void writeInternedData() throws IOException {
-    writeNamedEntries(Fields.Interned.EVENT_CATEGORIES, categories);
-    writeNamedEntries(Fields.Interned.EVENT_NAMES, eventNames);
-    writeNamedEntries(Fields.Interned.DEBUG_ANNOTATION_NAMES, annotationNames);
-    writeNamedEntries(Fields.Interned.FUNCTION_NAMES, functionNames);
+  /**
+   * The fresh entries of every index, encoded once into {@code d} in the order trace processor
+   * documents (the packet's length is then known without sizing them first: sizing and then
+   * writing read each new string several times, a large part of a small request's cost).
+   */
+  private void encodeInternedData(WireBuffer d) {
+    encodeNamedEntries(d, Fields.Interned.EVENT_CATEGORIES, categories);
+    encodeNamedEntries(d, Fields.Interned.EVENT_NAMES, eventNames);
+    encodeNamedEntries(d, Fields.Interned.DEBUG_ANNOTATION_NAMES, annotationNames);
+    encodeNamedEntries(d, Fields.Interned.FUNCTION_NAMES, functionNames);
     for (int i = 0; i < frames.freshCount(); i++) {
       Frame f = frames.fresh(i);
-      long iid = frames.freshIid(i);
-      out.writeTag(Fields.Interned.FRAMES, 2);
-      out.writeUInt32NoTag(frameSize(f, iid));
-      out.writeUInt64(Fields.Interned.ENTRY_IID, iid);
-      out.writeUInt64(Fields.Profile.FRAME_FUNCTION_NAME_ID, functionNames.iid(f.functionName()));
+      int m = d.begin(Fields.Interned.FRAMES);
+      d.varintField(Fields.Interned.ENTRY_IID, frames.freshIid(i));
+      d.varintField(Fields.Profile.FRAME_FUNCTION_NAME_ID, functionNames.iid(f.functionName()));
       if (f.mapping() != null) {
-        out.writeUInt64(Fields.Profile.FRAME_MAPPING_ID, mappings.iid(f.mapping()));
-        out.writeUInt64(Fields.Profile.FRAME_REL_PC, f.relPc());
+        d.varintField(Fields.Profile.FRAME_MAPPING_ID, mappings.iid(f.mapping()));
+        d.varintField(Fields.Profile.FRAME_REL_PC, f.relPc());
       }
+      d.end(m);
     }
     for (int i = 0; i < callstacks.freshCount(); i++) {
       Callstack c = callstacks.fresh(i);
-      long iid = callstacks.freshIid(i);
-      out.writeTag(Fields.Interned.CALLSTACKS, 2);
-      out.writeUInt32NoTag(callstackSize(c, iid));
-      out.writeUInt64(Fields.Interned.ENTRY_IID, iid);
+      int m = d.begin(Fields.Interned.CALLSTACKS);
+      d.varintField(Fields.Interned.ENTRY_IID, callstacks.freshIid(i));
       for (Frame f : c.frames()) {
-        out.writeUInt64(Fields.Profile.CALLSTACK_FRAME_IDS, frames.iid(f));
+        d.varintField(Fields.Profile.CALLSTACK_FRAME_IDS, frames.iid(f));
       }
+      d.end(m);
     }
-    writeNamedEntries(Fields.Interned.BUILD_IDS, buildIds);
-    writeNamedEntries(Fields.Interned.MAPPING_PATHS, mappingPaths);
+    encodeNamedEntries(d, Fields.Interned.BUILD_IDS, buildIds);
+    encodeNamedEntries(d, Fields.Interned.MAPPING_PATHS, mappingPaths);
     for (int i = 0; i < mappings.freshCount(); i++) {
-      Mapping m = mappings.fresh(i);
-      long iid = mappings.freshIid(i);
-      out.writeTag(Fields.Interned.MAPPINGS, 2);
-      out.writeUInt32NoTag(mappingSize(m, iid));
-      out.writeUInt64(Fields.Interned.ENTRY_IID, iid);
-      if (m.buildId() != null) {
-        out.writeUInt64(Fields.Profile.MAPPING_BUILD_ID, buildIds.iid(m.buildId()));
+      Mapping mp = mappings.fresh(i);
+      int m = d.begin(Fields.Interned.MAPPINGS);
+      d.varintField(Fields.Interned.ENTRY_IID, mappings.freshIid(i));
+      if (mp.buildId() != null) {
+        d.varintField(Fields.Profile.MAPPING_BUILD_ID, buildIds.iid(mp.buildId()));
       }
-      out.writeUInt64(Fields.Profile.MAPPING_START, m.start());
-      out.writeUInt64(Fields.Profile.MAPPING_END, m.end());
-      out.writeUInt64(Fields.Profile.MAPPING_LOAD_BIAS, m.loadBias());
-      for (String part : m.pathComponents()) {
-        out.writeUInt64(Fields.Profile.MAPPING_PATH_STRING_IDS, mappingPaths.iid(part));
+      d.varintField(Fields.Profile.MAPPING_START, mp.start());
+      d.varintField(Fields.Profile.MAPPING_END, mp.end());
+      d.varintField(Fields.Profile.MAPPING_LOAD_BIAS, mp.loadBias());
+      for (String part : mp.pathComponents()) {
+        d.varintField(Fields.Profile.MAPPING_PATH_STRING_IDS, mappingPaths.iid(part));
       }
-      out.writeUInt64(Fields.Profile.MAPPING_EXACT_OFFSET, m.exactOffset());
+      d.varintField(Fields.Profile.MAPPING_EXACT_OFFSET, mp.exactOffset());
+      d.end(m);
     }
-    writeNamedEntries(Fields.Interned.DEBUG_ANNOTATION_STRING_VALUES, annotationStrings);
-    writeNamedEntries(Fields.Interned.CORRELATION_ID_STR, correlationStrings);
+    encodeNamedEntries(d, Fields.Interned.DEBUG_ANNOTATION_STRING_VALUES, annotationStrings);
+    encodeNamedEntries(d, Fields.Interned.CORRELATION_ID_STR, correlationStrings);
   }
 
   private void commitInterned() {
@@ -1560,64 +1473,14 @@ public final class PerfettoWriter implements Closeable, Flushable {
   /**
    * Entries of the {iid = 1, name/str = 2} shape. EventCategory.name and friends are {@code
    * string}, InternedString.str is {@code bytes}: both are length-delimited UTF-8 on the wire.
+   * Event names and categories arrive as raw strings; the string field makes them well-formed.
    */
-  private static int namedEntriesSize(int field, Interner<String> interner) {
-    int tagSize = CodedOutputStream.computeTagSize(field);
-    int size = 0;
-    for (int i = 0; i < interner.freshCount(); i++) {
-      int s = entrySize(interner.freshIid(i), interner.fresh(i));
-      size += tagSize + CodedOutputStream.computeUInt32SizeNoTag(s) + s;
+  private static void encodeNamedEntries(WireBuffer d, int field, Interner<String> interner) {
+    for (int i = 0, n = interner.freshCount(); i < n; i++) {
+      int m = d.begin(field);
+      d.varintField(Fields.Interned.ENTRY_IID, interner.freshIid(i));
+      d.stringField(Fields.Interned.ENTRY_VALUE, interner.fresh(i));
+      d.end(m);
     }
-    return size;
-  }
-
-  private void writeNamedEntries(int field, Interner<String> interner) throws IOException {
-    for (int i = 0; i < interner.freshCount(); i++) {
-      long iid = interner.freshIid(i);
-      String value = interner.fresh(i);
-      out.writeTag(field, 2);
-      out.writeUInt32NoTag(entrySize(iid, value));
-      out.writeUInt64(Fields.Interned.ENTRY_IID, iid);
-      // Event names and categories arrive as raw strings; a fresh entry is repaired once.
-      out.writeString(Fields.Interned.ENTRY_VALUE, WellFormed.utf16(value));
-    }
-  }
-
-  private static int entrySize(long iid, String value) {
-    return 1 + CodedOutputStream.computeUInt64SizeNoTag(iid)
-        + CodedOutputStream.computeStringSize(Fields.Interned.ENTRY_VALUE, WellFormed.utf16(value));
-  }
-
-  private int frameSize(Frame f, long iid) {
-    int size = 1 + CodedOutputStream.computeUInt64SizeNoTag(iid)
-        + 1 + CodedOutputStream.computeUInt64SizeNoTag(functionNames.iid(f.functionName()));
-    if (f.mapping() != null) {
-      size += 1 + CodedOutputStream.computeUInt64SizeNoTag(mappings.iid(f.mapping()))
-          + 1 + CodedOutputStream.computeUInt64SizeNoTag(f.relPc());
-    }
-    return size;
-  }
-
-  private int callstackSize(Callstack c, long iid) {
-    int size = 1 + CodedOutputStream.computeUInt64SizeNoTag(iid);
-    for (Frame f : c.frames()) {
-      size += 1 + CodedOutputStream.computeUInt64SizeNoTag(frames.iid(f));
-    }
-    return size;
-  }
-
-  private int mappingSize(Mapping m, long iid) {
-    int size = 1 + CodedOutputStream.computeUInt64SizeNoTag(iid);
-    if (m.buildId() != null) {
-      size += 1 + CodedOutputStream.computeUInt64SizeNoTag(buildIds.iid(m.buildId()));
-    }
-    size += 1 + CodedOutputStream.computeUInt64SizeNoTag(m.start())
-        + 1 + CodedOutputStream.computeUInt64SizeNoTag(m.end())
-        + 1 + CodedOutputStream.computeUInt64SizeNoTag(m.loadBias());
-    for (String part : m.pathComponents()) {
-      size += 1 + CodedOutputStream.computeUInt64SizeNoTag(mappingPaths.iid(part));
-    }
-    size += 1 + CodedOutputStream.computeUInt64SizeNoTag(m.exactOffset());
-    return size;
   }
 }

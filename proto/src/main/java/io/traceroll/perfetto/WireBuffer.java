@@ -17,8 +17,6 @@ import java.util.Arrays;
 final class WireBuffer {
   byte[] buf;
   int pos;
-  /** Scratch for {@link #stringField(int, String)}. */
-  private final char[] chars = new char[128];
 
   WireBuffer(int capacity) {
     buf = new byte[capacity];
@@ -120,24 +118,22 @@ final class WireBuffer {
     }
     tag(field, 2);
     ensure(1 + n);
-    // chars copied out in bulk (an intrinsic), then checked and narrowed in two plain loops the
-    // JIT unrolls, rather than a charAt call per char
-    char[] c = chars;
-    s.getChars(from, to, c, 0);
+    // one pass, narrowing as it goes, and checked once at the end: nearly every string is
+    // ASCII (ids, names, attribute values) and a short one, where the bulk copy to a char
+    // array and two loops over it cost more in setup than they saved
+    byte[] b = buf;
+    int p = pos + 1;
     int any = 0;
     for (int i = 0; i < n; i++) {
-      any |= c[i];
+      char ch = s.charAt(from + i);
+      any |= ch;
+      b[p + i] = (byte) ch;
     }
     if (any >= 0x80) {
-      slowString(s.substring(from, to));
+      slowString(s.substring(from, to)); // overwrites the bytes just written
       return;
     }
-    byte[] b = buf;
-    int p = pos;
-    b[p++] = (byte) n;
-    for (int i = 0; i < n; i++) {
-      b[p + i] = (byte) c[i];
-    }
+    b[pos] = (byte) n;
     pos = p + n;
   }
 

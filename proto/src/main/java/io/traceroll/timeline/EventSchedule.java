@@ -45,7 +45,7 @@ final class EventSchedule {
     boolean[] ended = new boolean[n];
     LanePacker.Stacks stacks = new LanePacker.Stacks();
     stacks.ensureLanes(laneCount);
-    EndHeap heap = new EndHeap(n, end);
+    Ends heap = Ends.of(start, end);
     int si = 0;
     int ii = 0;
     while (si < n || ii < m) {
@@ -96,10 +96,94 @@ final class EventSchedule {
   }
 
   /**
+   * The open slices, taken out by (end ascending, index descending). Spans come by start, and a
+   * span ending before t started before t, so it has always been added by the time it is due:
+   * taking them out is walking the spans sorted by that order once ({@link SortedEnds}, one
+   * primitive sort per request), with the heap only for input outside the sort's range.
+   */
+  private abstract static class Ends {
+    abstract boolean isEmpty();
+
+    abstract long peekEnd();
+
+    abstract int poll();
+
+    abstract void add(int v);
+
+    static Ends of(long[] start, long[] end) {
+      int n = start.length;
+      if (n >= 1 << TimelineLayout.INDEX_BITS) {
+        return new EndHeap(n, end);
+      }
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      for (int i = 0; i < n; i++) {
+        if (i > 0 && start[i] < start[i - 1]) {
+          return new EndHeap(n, end); // not by start: only the heap's order is right
+        }
+        min = Math.min(min, end[i]);
+        max = Math.max(max, end[i]);
+      }
+      if (n > 0 && (max - min < 0 || max - min >= 1L << (63 - TimelineLayout.INDEX_BITS))) {
+        return new EndHeap(n, end);
+      }
+      return new SortedEnds(end, min);
+    }
+  }
+
+  /** Every span in (end ascending, index descending) order, taken from the front. */
+  private static final class SortedEnds extends Ends {
+    private final int[] order;
+    private final long[] end;
+    private int next;
+
+    SortedEnds(long[] end, long min) {
+      int n = end.length;
+      this.end = end;
+      // index bits hold (mask - index), ascending with the key's position, so the stable sort
+      // by end leaves equal ends by descending index
+      long mask = (1L << TimelineLayout.INDEX_BITS) - 1;
+      long[] keys = new long[n];
+      long range = 0;
+      for (int k = 0; k < n; k++) {
+        int i = n - 1 - k;
+        keys[k] = (end[i] - min) << TimelineLayout.INDEX_BITS | (mask - i);
+        range = Math.max(range, end[i] - min);
+      }
+      keys = TimelineLayout.radixSort(keys, TimelineLayout.INDEX_BITS,
+          64 - Long.numberOfLeadingZeros(range) + TimelineLayout.INDEX_BITS);
+      order = new int[n];
+      for (int k = 0; k < n; k++) {
+        order[k] = (int) (mask - (keys[k] & mask));
+      }
+    }
+
+    @Override
+    boolean isEmpty() {
+      return next == order.length;
+    }
+
+    @Override
+    long peekEnd() {
+      return end[order[next]];
+    }
+
+    @Override
+    int poll() {
+      return order[next++];
+    }
+
+    @Override
+    void add(int v) {
+      // already in order
+    }
+  }
+
+  /**
    * Binary min-heap of span indices by (end ascending, index descending). Each entry's end is
    * kept beside it, so sifting compares array neighbours instead of looking up end[index].
    */
-  private static final class EndHeap {
+  private static final class EndHeap extends Ends {
     private final int[] heap;
     private final long[] key;
     private final long[] end;
@@ -111,14 +195,12 @@ final class EventSchedule {
       this.end = end;
     }
 
+    @Override
     boolean isEmpty() {
       return size == 0;
     }
 
-    int peek() {
-      return heap[0];
-    }
-
+    @Override
     long peekEnd() {
       return key[0];
     }
@@ -127,6 +209,7 @@ final class EventSchedule {
       return endA < endB || (endA == endB && a > b);
     }
 
+    @Override
     void add(int v) {
       long e = end[v];
       int i = size++;
@@ -143,6 +226,7 @@ final class EventSchedule {
       key[i] = e;
     }
 
+    @Override
     int poll() {
       int result = heap[0];
       int last = heap[--size];

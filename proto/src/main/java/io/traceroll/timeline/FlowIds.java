@@ -1,7 +1,5 @@
 package io.traceroll.timeline;
 
-import java.util.Arrays;
-
 /**
  * Flow ids of one request part, reused once their flow has ended: a flow starts at the parent's
  * BEGIN and is terminated at the child's ({@code terminating_flow_ids}, after which trace
@@ -20,35 +18,37 @@ final class FlowIds {
   static final int SCAN_LIMIT = 64;
 
   private final long base;
-  private boolean[] open = new boolean[16];
-  private long[] endedAt = new long[16];
+  /** Bit id - 1 set: id (1..SCAN_LIMIT) has been handed out and its flow has ended. */
+  private long ended;
+  private final long[] endedAt = new long[SCAN_LIMIT + 1];
   private int used; // ids 1..used have been handed out
 
   FlowIds(int part) {
     this.base = (long) part << 32;
   }
 
-  /** A free id for a flow starting at time t. */
+  /**
+   * The smallest id among the first SCAN_LIMIT whose flow ended before t, else a new one. Only
+   * ended ids are looked at (a bit mask, lowest first): nearly always the first one qualifies,
+   * where looking at every id for "not open and ended before t" walked all open ones too.
+   */
   long open(long t) {
-    for (int id = 1, last = Math.min(used, SCAN_LIMIT); id <= last; id++) {
-      if (!open[id] && endedAt[id] < t) {
-        open[id] = true;
+    for (long m = ended; m != 0; m &= m - 1) {
+      int id = Long.numberOfTrailingZeros(m) + 1;
+      if (endedAt[id] < t) {
+        ended &= ~(1L << (id - 1));
         return base | id;
       }
     }
-    int id = ++used;
-    if (id == open.length) {
-      open = Arrays.copyOf(open, id * 2);
-      endedAt = Arrays.copyOf(endedAt, id * 2);
-    }
-    open[id] = true;
-    return base | id;
+    return base | ++used;
   }
 
   /** The flow with this id ended at time t. */
   void close(long flowId, long t) {
     int id = (int) (flowId - base);
-    open[id] = false;
-    endedAt[id] = t;
+    if (id <= SCAN_LIMIT) { // ids beyond the scan limit are never reused
+      endedAt[id] = t;
+      ended |= 1L << (id - 1);
+    }
   }
 }

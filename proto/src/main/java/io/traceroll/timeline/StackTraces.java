@@ -208,9 +208,10 @@ public final class StackTraces {
     String headline = null;
     boolean inOuter = true;
     for (int from = 0; from <= length; ) {
-      int nl = from;
-      while (nl < length && c[nl] != '\n') {
-        nl++;
+      // the JDK's search (vectorized) finds the line end, rather than a loop over the copy
+      int nl = from == length ? length : text.indexOf('\n', from);
+      if (nl < 0) {
+        nl = length;
       }
       int next = nl + 1;
       int to = nl < length && nl > from && c[nl - 1] == '\r' ? nl - 1 : nl;
@@ -363,10 +364,14 @@ public final class StackTraces {
       i++;
     }
     int open = i;
+    int slash = -1; // the first '/', found on the way to '(' (no second pass over the name)
     while (open < n && text[open] != '(') {
       char c = text[open];
       if (c == ')' || isSpace(c)) {
         return false;
+      }
+      if (c == '/' && slash < 0) {
+        slash = open;
       }
       open++;
     }
@@ -387,11 +392,7 @@ public final class StackTraces {
     }
     // optional "module/" or "loader//" prefix: up to the first '/', unless "0x" follows
     int method = i;
-    int slash = i;
-    while (slash < open && text[slash] != '/') {
-      slash++;
-    }
-    if (slash > i && slash < open) {
+    if (slash > i) {
       if (slash + 1 < open && text[slash + 1] == '/' && slash + 2 < open
           && !hex(text, slash + 2, open)) {
         method = slash + 2;

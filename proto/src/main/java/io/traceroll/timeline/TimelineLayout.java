@@ -401,19 +401,22 @@ final class TimelineLayout {
 
   /** Flows: BEGINs are written in canonical order, so the lower index is where a flow starts. */
   private FlowPlan flowPlan(boolean flows, int[] linkCount) {
-    int[] edgeFrom = new int[16];
-    int[] edgeTo = new int[16];
+    // at most one edge per span to its parent plus one per link: sized once, never grown
+    int maxEdges = 0;
+    if (flows) {
+      maxEdges = n;
+      for (int i = 0; i < n; i++) {
+        maxEdges += linkCount[i];
+      }
+    }
+    int[] edgeFrom = new int[maxEdges];
+    int[] edgeTo = new int[maxEdges];
     int edges = 0;
     if (flows) {
       int[] laneOf = lanes.laneOfSpan();
       for (int i = 0; i < n; i++) {
         int p = parentOf[i];
         List<SpanLink> links = linkCount[i] == 0 ? List.of() : spans[i].links();
-        if (edges + 1 + links.size() > edgeFrom.length) {
-          int size = Math.max(edgeFrom.length * 2, edges + 1 + links.size());
-          edgeFrom = Arrays.copyOf(edgeFrom, size);
-          edgeTo = Arrays.copyOf(edgeTo, size);
-        }
         if (p >= 0 && laneOf[p] != laneOf[i]) {
           edgeFrom[edges] = p;
           edgeTo[edges++] = i;
@@ -501,7 +504,7 @@ final class TimelineLayout {
    * result equals a full sort. A few linear passes where a comparison sort of a thousand keys
    * was ~2% of encoding a request. Returns the sorted array (the input or a new one).
    */
-  private static long[] radixSort(long[] keys, int from, int to) {
+  static long[] radixSort(long[] keys, int from, int to) {
     long[] a = keys;
     long[] b = new long[keys.length];
     int[] count = new int[257];
@@ -523,7 +526,7 @@ final class TimelineLayout {
     return a;
   }
 
-  private static final int INDEX_BITS = 21;
+  static final int INDEX_BITS = 21;
   private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
 
   /** The first span in canonical order with this id, or -1. */
@@ -698,6 +701,21 @@ final class TimelineLayout {
 
   /** Service version(s) from the {@code service.version} attribute of these resources, sorted. */
   static String versions(List<List<Attribute>> resources) {
+    if (resources.size() == 1) { // a service runs one version as a rule: no set, no sort
+      String only = null;
+      for (Attribute a : resources.get(0)) {
+        if (a.key().equals("service.version") && a.value() instanceof AttributeValue.StringValue sv) {
+          if (only != null && !only.equals(sv.value())) {
+            only = null; // the key twice with two values: the general path sorts them
+            break;
+          }
+          only = sv.value();
+        }
+      }
+      if (only != null) {
+        return only;
+      }
+    }
     java.util.HashSet<String> v = new java.util.HashSet<>();
     for (List<Attribute> resource : resources) {
       for (Attribute a : resource) {
@@ -706,7 +724,7 @@ final class TimelineLayout {
         }
       }
     }
-    String[] sorted = v.toArray(new String[0]);
+    String[] sorted = v.toArray(new String[v.size()]);
     Arrays.sort(sorted);
     return String.join(", ", sorted);
   }

@@ -10,6 +10,7 @@ import io.traceroll.perfetto.EventArgs;
 import io.traceroll.perfetto.Frame;
 import io.traceroll.perfetto.InlineFrame;
 import io.traceroll.perfetto.PerfettoWriter;
+import io.traceroll.perfetto.SiblingMerge;
 import io.traceroll.perfetto.TimestampEncoding;
 import io.traceroll.perfetto.Track;
 import io.traceroll.span.Attribute;
@@ -77,6 +78,15 @@ public final class TimelineWriter {
    */
   private PerfettoWriter writer;
   private final StackTraces.Scratch stackScratch = new StackTraces.Scratch();
+  /**
+   * Annotations of resources and service instances, kept from request to request: a service's
+   * resource and instance names recur in all its requests, and building their annotations anew
+   * for each request was ~3% of encoding a small one. Emptied before a request once past
+   * {@link #MAX_CACHED} entries, so an endless stream of new names cannot pin memory.
+   */
+  private final Map<ResourceKey, Annotation> resourceAnnotations = new HashMap<>();
+  private final Map<String, Annotation> instanceAnnotations = new HashMap<>();
+  private static final int MAX_CACHED = 4096;
 
   public TimelineWriter(TimelineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -94,7 +104,14 @@ public final class TimelineWriter {
       writer.reset(out, sequenceId(request));
     }
     writer.start();
-    new Emitter(layout, writer, options, stackScratch).emit();
+    if (resourceAnnotations.size() > MAX_CACHED) {
+      resourceAnnotations.clear();
+    }
+    if (instanceAnnotations.size() > MAX_CACHED) {
+      instanceAnnotations.clear();
+    }
+    new Emitter(layout, writer, options, stackScratch, resourceAnnotations, instanceAnnotations)
+        .emit();
     writer.flush();
     return summarize(layout);
   }
@@ -105,8 +122,19 @@ public final class TimelineWriter {
       return new TraceSummary(0, 0, 0, List.of(), null, 0, List.of());
     }
     return new TraceSummary(l.n, l.start[0], l.lastEnd,
-        sorted(new HashSet<>(List.of(l.procService))),
+        distinctServices(l.procService),
         l.firstRoot < 0 ? null : l.spans[l.firstRoot].name(), l.errors, sorted(l.traceIds));
+  }
+
+  /** Processes come sorted by service name: its distinct names, in order, without a set. */
+  private static List<String> distinctServices(String[] procService) {
+    List<String> out = new ArrayList<>(procService.length);
+    for (String s : procService) {
+      if (out.isEmpty() || !out.get(out.size() - 1).equals(s)) {
+        out.add(s);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** The summary {@link #write} returns, without writing. */
@@ -139,8 +167,42 @@ public final class TimelineWriter {
         root == null ? null : root.name(), errors, sorted(traceIds));
   }
 
+  /**
+   * A resource as a map key, hashed and compared like {@link Emitter#sameAttributes}: string
+   * values directly, where the records' generated hashCode and equals (method-handle based) were
+   * most of looking a resource up, once per service and request.
+   */
+  private static final class ResourceKey {
+    final List<Attribute> attributes;
+    private final int hash;
+
+    ResourceKey(List<Attribute> attributes) {
+      this.attributes = attributes;
+      int h = 1;
+      for (int k = 0, n = attributes.size(); k < n; k++) {
+        Attribute a = attributes.get(k);
+        h = 31 * h + a.key().hashCode();
+        h = 31 * h + (a.value() instanceof AttributeValue.StringValue sv
+            ? sv.value().hashCode() : a.value().hashCode());
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ResourceKey other && hash == other.hash
+          && Emitter.sameAttributes(attributes, other.attributes);
+    }
+  }
+
   private static List<String> sorted(Collection<String> values) {
-    String[] array = values.toArray(new String[0]);
+    // sized exactly: toArray of an empty array makes its result reflectively
+    String[] array = values.toArray(new String[values.size()]);
     Arrays.sort(array);
     return List.of(array);
   }
@@ -171,17 +233,19 @@ public final class TimelineWriter {
     // SpanKind.category() lower-cases anew on every call: a fresh String to hash per slice
     private static final String[] CATEGORY = Arrays.stream(SpanKind.values())
         .map(SpanKind::category).toArray(String[]::new);
+    private static final Counter IN_FLIGHT =
+        Counter.named(COUNTER_UNIT).withYAxisShareKey(COUNTER_NAME).asIncremental();
     private static final Annotation[] STATUS = Arrays.stream(StatusCode.values())
         .map(c -> Annotation.interned("status", c.name())).toArray(Annotation[]::new);
 
-    // immutable annotations repeated on many slices, built once per write
-    private final Map<List<Attribute>, Annotation> resourceCache = new HashMap<>();
+    // immutable annotations repeated on many slices, built once per writer (see its fields)
+    private final Map<ResourceKey, Annotation> resourceCache;
     // Front of resourceCache: the last resource list seen per process. Each span has its own
     // (equal) list, and hashing a whole list per span was 10% of encoding time.
     private final List<?>[] lastResource;
     private final Annotation[] lastResourceAnnotation;
     private final Map<String, Annotation> shared = new HashMap<>();
-    private final Map<String, Annotation> instances = new HashMap<>();
+    private final Map<String, Annotation> instances;
     private static final Annotation[] FORMAT = Arrays.stream(StackTraces.Format.values())
         .map(f -> Annotation.interned("format", f.name().toLowerCase(Locale.ROOT)))
         .toArray(Annotation[]::new);
@@ -199,8 +263,11 @@ public final class TimelineWriter {
     private long tracks;
 
     Emitter(TimelineLayout layout, PerfettoWriter writer, TimelineOptions options,
-        StackTraces.Scratch stackScratch) {
+        StackTraces.Scratch stackScratch, Map<ResourceKey, Annotation> resourceCache,
+        Map<String, Annotation> instances) {
       this.stackScratch = stackScratch;
+      this.resourceCache = resourceCache;
+      this.instances = instances;
       this.l = layout;
       this.w = writer;
       this.options = options;
@@ -244,6 +311,16 @@ public final class TimelineWriter {
       int[] events = l.events;
       boolean[] settles = options.inFlightCounters() ? settlingEvents() : null;
       stacks = options.callstacks() ? parseStacks() : null;
+      writeEvents(events, settles);
+    }
+
+    /**
+     * The event stream, in a method of its own: were it part of {@link #emit}, the JIT would
+     * compile it together with the per-trace track descriptions inlined, whose code used up the
+     * inlining budget, so the per-event calls below (timestamp, END event, counter value) stayed
+     * real calls.
+     */
+    private void writeEvents(int[] events, boolean[] settles) throws IOException {
       for (int k = 0; k < events.length; k++) {
         int ev = events[k];
         int i = EventSchedule.index(ev);
@@ -282,7 +359,8 @@ public final class TimelineWriter {
     /**
      * Process, lane, thread and counter tracks. Split into small methods on purpose: these run
      * once per trace, and the JIT compiles small methods early (one large method with these
-     * loops took seconds of compile time before it ran at full speed).
+     * loops took seconds of compile time before it ran at full speed). Tracks are made with
+     * the record's constructor, once each: every {@code with...} step is another validated copy.
      */
     private void describeTracks() throws IOException {
       int procs = l.processCount();
@@ -302,9 +380,9 @@ public final class TimelineWriter {
       if (options.inFlightCounters()) {
         for (int p = 0; p < procs; p++) {
           counterUuid[p] = nextUuid();
-          w.describe(Track.counter(counterUuid[p], COUNTER_NAME,
-                  Counter.named(COUNTER_UNIT).withYAxisShareKey(COUNTER_NAME).asIncremental())
-              .withParent(procUuid[p]));
+          w.describe(new Track(counterUuid[p], Track.Kind.COUNTER, procUuid[p], COUNTER_NAME,
+              null, 0, 0, null, IN_FLIGHT, ChildOrdering.UNSPECIFIED, null,
+              SiblingMerge.UNSPECIFIED, null));
         }
       }
     }
@@ -342,6 +420,7 @@ public final class TimelineWriter {
     private void scanSpans(ProcessScan scan) {
       int procs = scan.count.length;
       String[] seenInstance = new String[procs * INSTANCES_SEEN];
+      int[] seenHash = new int[procs * INSTANCES_SEEN];
       Annotation[] seenAnnotation = new Annotation[procs * INSTANCES_SEEN];
       for (int i = 0; i < l.n; i++) {
         int p = l.processOf[i];
@@ -352,8 +431,11 @@ public final class TimelineWriter {
           Annotation a = null;
           int slot = p * INSTANCES_SEEN;
           int end = slot + INSTANCES_SEEN;
+          // hashes first: a span's instance is usually its own String object, and comparing
+          // it char by char with each of the service's other instances was 2% of encoding
+          int h = instance.hashCode();
           for (; slot < end && seenInstance[slot] != null; slot++) {
-            if (seenInstance[slot].equals(instance)) {
+            if (seenHash[slot] == h && seenInstance[slot].equals(instance)) {
               a = seenAnnotation[slot];
               break;
             }
@@ -362,6 +444,7 @@ public final class TimelineWriter {
             a = newInstance(scan, p, instance);
             if (slot < end) {
               seenInstance[slot] = instance;
+              seenHash[slot] = h;
               seenAnnotation[slot] = a;
             }
           }
@@ -395,9 +478,10 @@ public final class TimelineWriter {
     }
 
     private void describeProcess(int p, long uuid, ProcessScan scan) throws IOException {
-      Track process = Track.process(uuid, l.procPid[p], l.procService[p])
-          .withDescription(describe(p, scan.count[p], scan.instances(p), scan.resources(p)))
-          .withChildOrdering(ChildOrdering.CHRONOLOGICAL);
+      Track process = new Track(uuid, Track.Kind.PROCESS, 0, null,
+          describe(p, scan.count[p], scan.instances(p), scan.resources(p)), l.procPid[p], 0,
+          l.procService[p], null, ChildOrdering.CHRONOLOGICAL, null, SiblingMerge.UNSPECIFIED,
+          null);
       w.describe(process, l.clockReference);
     }
 
@@ -408,27 +492,33 @@ public final class TimelineWriter {
       long uuid = laneUuid[lane];
       Track track;
       if (!l.isThreadGroup(g)) {
-        track = Track.named(uuid, service).withParent(procUuid[p]).withMergeKey(service);
+        track = new Track(uuid, Track.Kind.CUSTOM, procUuid[p], service, null, 0, 0, null, null,
+            ChildOrdering.UNSPECIFIED, null, SiblingMerge.BY_SIBLING_MERGE_KEY, service);
       } else if (indexInGroup == 0) {
         track = Track.thread(uuid, l.procPid[p], l.groupTid[g], l.groupThreadName[g]);
       } else {
         // a thread runs one thing at a time; overlap on it is async work reported on the thread
         String thread = l.groupThreadName[g] != null ? l.groupThreadName[g]
             : "thread " + l.groupTid[g];
-        track = Track.named(uuid, thread + " (overlapping)").withParent(procUuid[p])
-            .withMergeKey(service + "/thread/" + l.groupTid[g] + "/" + thread);
+        track = new Track(uuid, Track.Kind.CUSTOM, procUuid[p], thread + " (overlapping)", null,
+            0, 0, null, null, ChildOrdering.UNSPECIFIED, null, SiblingMerge.BY_SIBLING_MERGE_KEY,
+            service + "/thread/" + l.groupTid[g] + "/" + thread);
       }
       w.describe(track, l.isThreadGroup(g) && indexInGroup == 0 ? l.clockReference : -1);
     }
 
     private String describe(int p, int spanCount, Collection<String> distinctInstances,
         List<List<Attribute>> resources) {
-      List<String> instances = sorted(distinctInstances);
-      StringBuilder sb = new StringBuilder();
+      StringBuilder sb = new StringBuilder(128);
       sb.append(l.procService[p]).append(": ").append(spanCount)
           .append(spanCount == 1 ? " span" : " spans");
-      if (!instances.isEmpty()) {
-        sb.append("; instances: ").append(String.join(", ", instances));
+      if (!distinctInstances.isEmpty()) {
+        String[] instances = distinctInstances.toArray(new String[distinctInstances.size()]);
+        Arrays.sort(instances);
+        sb.append("; instances: ");
+        for (int k = 0; k < instances.length; k++) {
+          sb.append(k == 0 ? "" : ", ").append(instances[k]);
+        }
       }
       String versions = TimelineLayout.versions(resources);
       if (!versions.isEmpty()) {
@@ -571,8 +661,8 @@ public final class TimelineWriter {
       List<?> last = lastResource[p];
       if (last != r && !sameAttributes(r, last)) {
         lastResource[p] = r;
-        lastResourceAnnotation[p] = resourceCache.computeIfAbsent(r,
-            k -> Annotation.dict("resource", interned(k)));
+        lastResourceAnnotation[p] = resourceCache.computeIfAbsent(new ResourceKey(r),
+            k -> Annotation.dict("resource", interned(k.attributes)));
       }
       return lastResourceAnnotation[p];
     }

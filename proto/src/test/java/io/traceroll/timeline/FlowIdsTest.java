@@ -19,6 +19,20 @@ class FlowIdsTest {
   }
 
   @Test
+  void shouldReuseEndedIdsSmallestFirstWhateverOrderTheyEndedIn() {
+    FlowIds ids = new FlowIds(0);
+    long a = ids.open(1);
+    ids.open(1);
+    long c = ids.open(1);
+    ids.close(c, 5);
+    ids.close(a, 6);
+
+    assertThat(ids.open(6)).as("a ended at 6: only c qualifies").isEqualTo(c);
+    assertThat(ids.open(7)).isEqualTo(a);
+    assertThat(ids.open(7)).as("none ended: a new id").isEqualTo(4);
+  }
+
+  @Test
   void shouldPutThePartInTheHighBitsSoPartsNeverShareAnId() {
     FlowIds part2 = new FlowIds(2);
 

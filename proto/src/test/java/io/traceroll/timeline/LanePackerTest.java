@@ -95,6 +95,34 @@ class LanePackerTest {
   }
 
   @Test
+  void shouldScheduleTheSameStreamWhetherEndsAreSortedOnceOrKeptInAHeap() {
+    // ends within 2^42 ns of each other are sorted once; a wider range takes the heap. Scaling
+    // every time by 2^40 keeps every order and tie, so the two must give the same stream.
+    java.util.Random r = new java.util.Random(7);
+    int n = 400;
+    long[][] small = new long[n][];
+    long[][] wide = new long[n][];
+    long t = 0;
+    for (int i = 0; i < n; i++) {
+      t += r.nextInt(3); // equal starts and ends occur
+      small[i] = new long[] {t, t + r.nextInt(40)};
+      wide[i] = new long[] {small[i][0] << 40, small[i][1] << 40};
+    }
+    java.util.Arrays.sort(small, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
+    java.util.Arrays.sort(wide, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
+    long[] instants = {small[n / 2][0], small[n - 1][1]};
+    long[] wideInstants = {instants[0] << 40, instants[1] << 40};
+    int[] owner = {n / 2, n - 1};
+
+    LanePacker.Lanes lanes = pack(small, noParents(n));
+    int[] sorted = schedule(small, lanes, instants, owner);
+    int[] heap = schedule(wide, pack(wide, noParents(n)), wideInstants, owner);
+
+    assertThat(heap).isEqualTo(sorted);
+    assertValidStream(small, lanes.laneOfSpan(), instants, owner, sorted);
+  }
+
+  @Test
   void shouldReuseFreedLanesBeyondTheScanLimitForHeavyConcurrency() {
     int n = 5_000;
     long[][] spans = new long[n][];

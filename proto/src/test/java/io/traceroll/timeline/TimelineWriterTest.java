@@ -547,4 +547,28 @@ class TimelineWriterTest {
     assertThat(written).isEqualTo(TimelineWriter.summarize(request)).isEqualTo(new TraceSummary(2, T,
         T + 300, List.of("auth", "cart"), "cart op", 1, List.of("0af7651916cd43dd8448eb211c80319c", "aa")));
   }
+
+  @Test
+  void shouldSummarizeServicesWithSeveralProcessesOnce() throws Exception {
+    // "cart" reports two pids (two processes), "auth" none: each service is listed once, sorted
+    List<Span> spans = List.of(
+        Span.builder().traceId("aa").spanId("a").serviceName("cart").name("x").pid(7)
+            .startNanos(T).endNanos(T + 10).build(),
+        Span.builder().traceId("aa").spanId("b").serviceName("cart").name("y").pid(8)
+            .startNanos(T + 1).endNanos(T + 10).build(),
+        Span.builder().traceId("aa").spanId("c").serviceName("auth").name("z")
+            .startNanos(T + 2).endNanos(T + 10).build());
+    RequestTrace request = new RequestTrace("k", 0, spans, List.of());
+    TimelineWriter writer = new TimelineWriter(TimelineOptions.defaults());
+
+    TraceSummary written = writer.write(request, new java.io.ByteArrayOutputStream());
+
+    assertThat(written.services()).containsExactly("auth", "cart");
+    assertThat(written).isEqualTo(TimelineWriter.summarize(request));
+    for (long seed : new long[] {1, 7, 42}) {
+      RequestTrace realistic = new RequestTrace("k", 0, TestSpans.request(300, seed), List.of());
+      assertThat(writer.write(realistic, new java.io.ByteArrayOutputStream()))
+          .isEqualTo(TimelineWriter.summarize(realistic));
+    }
+  }
 }
