@@ -34,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * each wall-clock punctuation writes everything waiting as one batch and then forgets it. What
  * waits is also held in memory, so a punctuation does not scan the store: a store that every part
  * passes through (a put, then a delete) fills with tombstones that a scan reads again and again
- * until compaction drops them. The store is scanned once, at the task's start, for what a previous
- * owner left. The batch id is
- * a hash of the entries' keys: a replay of the same batch overwrites its own object with identical
- * bytes, and a replay that batches differently only adds exact duplicates, which the manifest reader
- * drops. A failing store leaves the batch waiting for the next punctuation.
+ * until compaction drops them. The store is scanned once, at the task's first punctuation, for
+ * what a previous owner left.
+ *
+ * <p>The batch id is a hash of the entries' keys: a replay of the same batch overwrites its own
+ * object with identical bytes, and a replay that batches differently only adds exact duplicates,
+ * which the manifest reader drops. A failing store leaves the batch waiting for the next
+ * punctuation.
  */
 public final class ManifestBatcher implements Processor<String, ArchivedPart, String, ArchivedPart> {
 
@@ -68,6 +70,8 @@ public final class ManifestBatcher implements Processor<String, ArchivedPart, St
     }
     this.context = context;
     this.pending = context.getStateStore(Names.Store.MANIFEST_PENDING);
+    waiting.clear(); // the store is the truth for a (re)started task
+    scanned = false;
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 

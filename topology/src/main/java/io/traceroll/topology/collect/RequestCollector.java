@@ -122,6 +122,7 @@ public final class RequestCollector
     }
     this.context = context;
     startedWall = context.currentSystemTimeMs();
+    sealedBacklog = true; // whatever a previous owner of the task left sealed
     spans = context.getStateStore(Names.Store.SPANS);
     requests = context.getStateStore(Names.Store.REQUESTS);
     sealed = context.getStateStore(Names.Store.SEALED);
