@@ -60,7 +60,6 @@ public final class PerfettoWriter implements Closeable, Flushable {
   private static final byte DICT_ENTRY_TAG = (byte) ((Fields.Annotation.DICT_ENTRIES << 3) | 2);
   private static final byte ARRAY_VALUE_TAG = (byte) ((Fields.Annotation.ARRAY_VALUES << 3) | 2);
   private static final byte NAME_IID_TAG = (byte) (Fields.Annotation.NAME_IID << 3);
-  private static final byte INT_VALUE_TAG = (byte) (Fields.Annotation.INT_VALUE << 3);
   /** string_value_iid is field 17: a two-byte tag. */
   private static final byte STRING_VALUE_IID_TAG_0 =
       (byte) (((Fields.Annotation.STRING_VALUE_IID << 3) & 0x7F) | 0x80);
@@ -827,7 +826,7 @@ public final class PerfettoWriter implements Closeable, Flushable {
           long keyIid = keyIid(a.key(), i);
           long valueIid = lowCardinalityIid((int) keyIid, sv.value());
           if (valueIid != 0) {
-            writeInternedStringAttribute(keyIid, valueIid);
+            writeVarintEntry(body, keyIid, Fields.Annotation.STRING_VALUE_IID, valueIid);
           } else {
             int em = later.begin(Fields.Annotation.DICT_ENTRIES);
             later.varintField(Fields.Annotation.NAME_IID, keyIid);
@@ -835,7 +834,7 @@ public final class PerfettoWriter implements Closeable, Flushable {
             later.end(em);
           }
         } else if (v instanceof AttributeValue.LongValue lv) {
-          writeLongAttribute(later, keyIid(a.key(), i), lv.value());
+          writeVarintEntry(later, keyIid(a.key(), i), Fields.Annotation.INT_VALUE, lv.value());
         } else if (v instanceof AttributeValue.ArrayValue av) {
           writeArrayAttribute(keyIid(a.key(), i), av);
         } else {
@@ -883,11 +882,12 @@ public final class PerfettoWriter implements Closeable, Flushable {
     }
 
     /**
-     * The dict entry {name_iid, int_value} of an integer attribute, written in place: an entry
-     * of a few bytes whose length byte is known to fit.
+     * The dict entry {name_iid, value} of a varint-valued field ({@code int_value} of an integer
+     * attribute, {@code string_value_iid} of an interned string), written in place: an entry of a
+     * few bytes whose length byte is known to fit.
      */
-    private void writeLongAttribute(WireBuffer b, long keyIid, long value) {
-      b.ensure(2 + 11 + 11);
+    private static void writeVarintEntry(WireBuffer b, long keyIid, int valueField, long value) {
+      b.ensure(2 + 11 + 2 + 11);
       byte[] buf = b.buf;
       int p = b.pos;
       buf[p] = DICT_ENTRY_TAG;
@@ -895,26 +895,8 @@ public final class PerfettoWriter implements Closeable, Flushable {
       p = lenAt + 1;
       buf[p++] = NAME_IID_TAG;
       p = WireBuffer.putVarint(buf, p, keyIid);
-      buf[p++] = INT_VALUE_TAG;
+      p = WireBuffer.putVarint(buf, p, valueField << 3);
       p = WireBuffer.putVarint(buf, p, value);
-      buf[lenAt] = (byte) (p - lenAt - 1);
-      b.pos = p;
-    }
-
-    /** The dict entry {name_iid, string_value_iid}, written in place as above. */
-    private void writeInternedStringAttribute(long keyIid, long valueIid) {
-      WireBuffer b = body;
-      b.ensure(2 + 11 + 12);
-      byte[] buf = b.buf;
-      int p = b.pos;
-      buf[p] = DICT_ENTRY_TAG;
-      int lenAt = p + 1;
-      p = lenAt + 1;
-      buf[p++] = NAME_IID_TAG;
-      p = WireBuffer.putVarint(buf, p, keyIid);
-      buf[p++] = STRING_VALUE_IID_TAG_0;
-      buf[p++] = STRING_VALUE_IID_TAG_1;
-      p = WireBuffer.putVarint(buf, p, valueIid);
       buf[lenAt] = (byte) (p - lenAt - 1);
       b.pos = p;
     }
