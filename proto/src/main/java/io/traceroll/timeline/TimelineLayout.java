@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -98,17 +99,19 @@ final class TimelineLayout {
     firstRoot = f.firstRoot;
     traceIds = f.traceIds;
 
-    Processes processes = processes(f);
-    processOf = processes.processOf();
+    // processes and track groups are worked out once per origin, then looked up per span
+    Origins origins = f.origins;
+    Processes processes = processes(origins.service(), origins.pid());
     procService = processes.service();
     procPid = processes.pid();
     procNote = processes.note();
-
-    Groups groups = groups(f, processOf);
-    groupOf = groups.groupOf();
+    Groups groups = groups(origins.thread(), origins.tid(), processes.processOf());
     groupProcess = groups.process();
     groupTid = groups.tid();
     groupThreadName = groups.threadName();
+    processOf = new int[n];
+    groupOf = new int[n];
+    perSpan(origins.of, processes.processOf(), processOf, groups.groupOf(), groupOf);
 
     // ---- parents: children attach to the first span in canonical order with their parent's id
     byId = new int[Integer.highestOneBit(Math.max(2, n) * 2 - 1) * 2];
@@ -149,12 +152,9 @@ final class TimelineLayout {
    * dozen passes read these arrays instead.
    */
   private static final class SpanFields {
-    final String[] service;
-    final String[] thread;
+    final Origins origins;
     final String[] id;
     final String[] parentId;
-    final int[] pid;
-    final long[] tid;
     final int[] eventCount;
     final int[] linkCount;
     final int eventTotal;
@@ -166,12 +166,9 @@ final class TimelineLayout {
 
     SpanFields(Span[] spans, long[] start, long[] end) {
       int n = spans.length;
-      service = new String[n];
-      thread = new String[n];
+      origins = new Origins(n);
       id = new String[n];
       parentId = new String[n];
-      pid = new int[n];
-      tid = new long[n];
       eventCount = new int[n];
       linkCount = new int[n];
       int events = 0;
@@ -184,12 +181,9 @@ final class TimelineLayout {
         long st = Math.max(0, s.startNanos());
         start[i] = st;
         end[i] = Math.max(st, s.endNanos());
-        service[i] = s.serviceName();
-        thread[i] = s.threadName();
+        origins.add(i, s.serviceName(), s.pid(), s.tid(), s.threadName());
         id[i] = s.spanId();
         parentId[i] = s.parentSpanId();
-        pid[i] = s.pid();
-        tid[i] = s.tid();
         eventCount[i] = s.events().size();
         linkCount[i] = s.links().size();
         events += eventCount[i];
@@ -218,19 +212,19 @@ final class TimelineLayout {
   /**
    * Processes: a real pid is used only when no other service of this part claims it (two
    * containers both reporting pid 1 would otherwise become one process in trace processor).
-   * Services are ranked first (one map lookup per span), so everything per service below is an
-   * array access by rank; a service reports one pid as a rule, so the pid map is consulted only
-   * when a span's pid differs from its service's previous one.
+   * Runs over the distinct {@link Origins}, not the spans. Services are ranked first, so
+   * everything per service below is an array access by rank; a service reports one pid as a
+   * rule, so the pid map is consulted only when an origin's pid differs from its service's
+   * previous one.
    */
-  private static Processes processes(SpanFields f) {
-    int n = f.service.length;
-    Ranks serviceRanks = ranks(f.service);
+  private static Processes processes(String[] service, int[] realPid) {
+    int n = service.length;
+    Ranks serviceRanks = ranks(service);
     int[] serviceRank = serviceRanks.of();
     String[] serviceNames = serviceRanks.values();
     int services = serviceNames.length;
     Map<Integer, TreeSet<String>> servicesByRealPid = new HashMap<>();
     int[] lastPid = new int[services];
-    int[] realPid = f.pid;
     claimPids(realPid, serviceRank, serviceNames, lastPid, servicesByRealPid);
     int[] syntheticPid = new int[services];
     int[] uniquePid = new int[services]; // lastPid[r] when no other service claims it, else 0
@@ -255,7 +249,7 @@ final class TimelineLayout {
     String[] procNote = new String[procs];
     for (int i = 0; i < n; i++) {
       int p = processOf[i];
-      procService[p] = f.service[i];
+      procService[p] = service[i];
       procPid[p] = pidOf[i];
       int real = realPid[i];
       if (real > 0 && pidOf[i] != real && procNote[p] == null) {
@@ -300,20 +294,20 @@ final class TimelineLayout {
   private record Groups(int[] groupOf, int[] process, long[] tid, String[] threadName) {}
 
   /** Track groups: the process-level lanes of a process (tid 0), then each of its threads. */
-  private static Groups groups(SpanFields f, int[] processOf) {
+  private static Groups groups(String[] thread, long[] tid, int[] processOf) {
     int n = processOf.length;
-    Ranks threadRanks = ranks(f.thread);
+    Ranks threadRanks = ranks(thread);
     int[] threadRank = threadRanks.of();
     String[] threadNames = threadRanks.values();
     long[] tidOf = new long[n];
     int[] syntheticTid = new int[threadNames.length]; // per thread name, computed on first use
     for (int i = 0; i < n; i++) {
-      if (f.tid[i] != 0) {
-        tidOf[i] = f.tid[i];
-      } else if (f.thread[i] != null) {
+      if (tid[i] != 0) {
+        tidOf[i] = tid[i];
+      } else if (thread[i] != null) {
         int t = threadRank[i];
         if (syntheticTid[t] == 0) { // synthetic pids are >= 2^22, never 0
-          syntheticTid[t] = ProcessIds.syntheticPid("thread:" + f.thread[i]);
+          syntheticTid[t] = ProcessIds.syntheticPid("thread:" + thread[i]);
         }
         tidOf[i] = syntheticTid[t];
       }
@@ -333,9 +327,112 @@ final class TimelineLayout {
     for (int i = 0; i < n; i++) {
       groupProcess[groupOf[i]] = processOf[i];
       groupTid[groupOf[i]] = tidOf[i];
-      groupThreadName[groupOf[i]] = tidOf[i] == 0 ? null : f.thread[i];
+      groupThreadName[groupOf[i]] = tidOf[i] == 0 ? null : thread[i];
     }
     return new Groups(groupOf, groupProcess, groupTid, groupThreadName);
+  }
+
+  private static void perSpan(int[] originOf, int[] processOfOrigin, int[] processOf,
+      int[] groupOfOrigin, int[] groupOf) {
+    for (int i = 0; i < originOf.length; i++) {
+      int o = originOf[i];
+      processOf[i] = processOfOrigin[o];
+      groupOf[i] = groupOfOrigin[o];
+    }
+  }
+
+  /**
+   * The distinct (service, pid, tid, thread name) of a request's spans in order of first
+   * appearance, and each span's. A request has a few dozen, so processes and track groups are
+   * worked out per origin (their ranks, pid claims and key numbering ran over every span before,
+   * ~30% of the layout). Everything those steps compute depends on the set of distinct values
+   * and on which comes first, never on how often each occurs, so the result is the same.
+   */
+  private static final class Origins {
+    private String[] service = new String[16];
+    private String[] thread = new String[16];
+    private int[] pid = new int[16];
+    private long[] tid = new long[16];
+    private int count;
+    /** Open addressing: 1 + origin, 0 = empty. */
+    private int[] table = new int[64];
+    final int[] of;
+
+    Origins(int spans) {
+      of = new int[spans];
+    }
+
+    void add(int span, String svc, int p, long t, String thr) {
+      if (span > 0) { // a call tree's spans are neighbours in canonical order: same origin
+        int last = of[span - 1];
+        if (service[last] == svc && thread[last] == thr && pid[last] == p && tid[last] == t) {
+          of[span] = last;
+          return;
+        }
+      }
+      int mask = table.length - 1;
+      int slot = hash(svc, thr, p, t) & mask;
+      while (true) {
+        int o = table[slot] - 1;
+        if (o < 0) {
+          break;
+        }
+        if (pid[o] == p && tid[o] == t && Objects.equals(service[o], svc)
+            && Objects.equals(thread[o], thr)) {
+          of[span] = o;
+          return;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (count == service.length) {
+        service = Arrays.copyOf(service, count * 2);
+        thread = Arrays.copyOf(thread, count * 2);
+        pid = Arrays.copyOf(pid, count * 2);
+        tid = Arrays.copyOf(tid, count * 2);
+      }
+      service[count] = svc;
+      thread[count] = thr;
+      pid[count] = p;
+      tid[count] = t;
+      table[slot] = ++count;
+      of[span] = count - 1;
+      if (2 * count > table.length) {
+        rehash();
+      }
+    }
+
+    private static int hash(String svc, String thr, int p, long t) {
+      int h = 31 * (svc == null ? 0 : svc.hashCode()) + (thr == null ? 0 : thr.hashCode());
+      return spread(31 * h + p + Long.hashCode(t) * 0x9E3779B9);
+    }
+
+    private void rehash() {
+      table = new int[table.length * 2];
+      int mask = table.length - 1;
+      for (int o = 0; o < count; o++) {
+        int slot = hash(service[o], thread[o], pid[o], tid[o]) & mask;
+        while (table[slot] != 0) {
+          slot = (slot + 1) & mask;
+        }
+        table[slot] = o + 1;
+      }
+    }
+
+    String[] service() {
+      return Arrays.copyOf(service, count);
+    }
+
+    String[] thread() {
+      return Arrays.copyOf(thread, count);
+    }
+
+    int[] pid() {
+      return Arrays.copyOf(pid, count);
+    }
+
+    long[] tid() {
+      return Arrays.copyOf(tid, count);
+    }
   }
 
   /** Fills the span-id table ({@link #find}) and marks ids that occur more than once. */

@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.traceroll.span.Span;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class TimelineLayoutTest {
@@ -88,6 +95,70 @@ class TimelineLayoutTest {
       long expected = s.tid() != 0 ? s.tid() : ProcessIds.syntheticPid("thread:" + s.threadName());
       assertThat(layout.groupTid[layout.groupOf[i]]).as(s.toString()).isEqualTo(expected);
       assertThat(layout.groupThreadName[layout.groupOf[i]]).isEqualTo(s.threadName());
+    }
+  }
+
+  private record ProcessKey(String service, int pid) {}
+
+  private record GroupKey(ProcessKey process, long tid, String thread) {}
+
+  @Test
+  void shouldNumberProcessesAndGroupsByKeyOrderWhateverTheStringObjects() {
+    // equal service and thread names as distinct String objects, some null threads, pids shared
+    // by two services, and more distinct (service, pid, tid, thread) than a small table holds
+    Random r = new Random(11);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      int svc = r.nextInt(9);
+      String thread = r.nextInt(4) == 0 ? null : new String("worker-" + r.nextInt(12));
+      long tid = r.nextInt(3) == 0 ? 0 : r.nextInt(5) - 2;
+      int pid = svc == 3 || svc == 4 ? 1 : svc % 2 == 0 ? 0 : r.nextInt(3) + 40 * svc;
+      long start = T0 + r.nextInt(1_000_000);
+      spans.add(span(new String("svc-" + svc), pid, tid, thread, start, start + r.nextInt(1000), i));
+    }
+    Map<Integer, Set<String>> claims = new HashMap<>();
+    for (Span s : spans) {
+      if (s.pid() > 0) {
+        claims.computeIfAbsent(s.pid(), k -> new HashSet<>()).add(s.serviceName());
+      }
+    }
+    Comparator<ProcessKey> byProcess = Comparator.comparing(ProcessKey::service)
+        .thenComparingInt(ProcessKey::pid);
+    TreeSet<ProcessKey> processes = new TreeSet<>(byProcess);
+    TreeSet<GroupKey> groups = new TreeSet<>(Comparator.comparing(GroupKey::process, byProcess)
+        .thenComparingLong(GroupKey::tid)
+        .thenComparing(GroupKey::thread, Comparator.nullsFirst(Comparator.naturalOrder())));
+    Map<Span, GroupKey> expected = new HashMap<>();
+    for (Span s : spans) {
+      int pid = s.pid() > 0 && claims.get(s.pid()).size() == 1 ? s.pid()
+          : ProcessIds.syntheticPid(s.serviceName());
+      ProcessKey process = new ProcessKey(s.serviceName(), pid);
+      long tid = s.tid() != 0 ? s.tid()
+          : s.threadName() == null ? 0 : ProcessIds.syntheticPid("thread:" + s.threadName());
+      GroupKey group = new GroupKey(process, tid, s.threadName());
+      processes.add(process);
+      groups.add(group);
+      expected.put(s, group);
+    }
+
+    TimelineLayout layout = TimelineLayout.of(new RequestTrace("k", 0, spans, List.of()), true);
+
+    List<ProcessKey> processOrder = new ArrayList<>(processes);
+    List<GroupKey> groupOrder = new ArrayList<>(groups);
+    assertThat(layout.processCount()).isEqualTo(processOrder.size());
+    assertThat(layout.groupTid).hasSize(groupOrder.size());
+    for (int i = 0; i < layout.n; i++) {
+      GroupKey want = expected.get(layout.spans[i]);
+      assertThat(layout.processOf[i]).isEqualTo(processOrder.indexOf(want.process()));
+      assertThat(layout.groupOf[i]).isEqualTo(groupOrder.indexOf(want));
+      int g = layout.groupOf[i];
+      assertThat(layout.groupProcess[g]).isEqualTo(layout.processOf[i]);
+      assertThat(layout.groupTid[g]).isEqualTo(want.tid());
+      assertThat(layout.groupThreadName[g])
+          .isEqualTo(want.tid() == 0 ? null : want.thread());
+      assertThat(layout.procPid[layout.processOf[i]]).isEqualTo(want.process().pid());
+      assertThat(Objects.equals(layout.procService[layout.processOf[i]], want.process().service()))
+          .isTrue();
     }
   }
 }
