@@ -154,13 +154,11 @@ public final class PerfettoWriter implements Closeable, Flushable {
   private final long[] keyAtIid = new long[KEY_POSITIONS * KEY_WAYS];
   private final byte[] keyAtNext = new byte[KEY_POSITIONS];
   /** Annotation names by identity (constants such as "span_id", passed for every slice). */
-  private final String[] nameRef = new String[64];
-  private final long[] nameRefIid = new long[64];
+  private final IdentityFront nameRef = new IdentityFront(annotationNames, 64);
   private Correlation.InternedStr lastCorrelation;
   private long lastCorrelationIid;
   /** Categories by identity: a handful of constants, passed for every event. */
-  private final String[] categoryRef = new String[16];
-  private final long[] categoryRefIid = new long[16];
+  private final IdentityFront categoryRef = new IdentityFront(categories, 16);
   static final int LOW_CARDINALITY = 8;
   private final IdentityHashMap<Annotation, byte[]> sharedAnnotations = new IdentityHashMap<>();
 
@@ -229,8 +227,8 @@ public final class PerfettoWriter implements Closeable, Flushable {
     Arrays.fill(pendingValues, null);
     Arrays.fill(lastValue, null);
     Arrays.fill(keyAt, null);
-    Arrays.fill(nameRef, null);
-    Arrays.fill(categoryRef, null);
+    nameRef.clear();
+    categoryRef.clear();
     lastCorrelation = null;
     sharedAnnotations.clear();
   }
@@ -1210,25 +1208,11 @@ public final class PerfettoWriter implements Closeable, Flushable {
 
   /** The iid of an annotation name, found by identity first (see {@link #nameRef}). */
   private long nameIid(String name) {
-    int slot = System.identityHashCode(name) & (nameRef.length - 1);
-    if (nameRef[slot] == name) {
-      return nameRefIid[slot];
-    }
-    long iid = annotationNames.iid(name);
-    nameRef[slot] = name;
-    nameRefIid[slot] = iid;
-    return iid;
+    return nameRef.iid(name);
   }
 
   private long categoryIid(String category) {
-    int slot = System.identityHashCode(category) & (categoryRef.length - 1);
-    if (categoryRef[slot] == category) {
-      return categoryRefIid[slot];
-    }
-    long iid = categories.iid(category);
-    categoryRef[slot] = category;
-    categoryRefIid[slot] = iid;
-    return iid;
+    return categoryRef.iid(category);
   }
 
   /** The iid of the attribute key at {@code position} of an attribute list, see {@link #keyAt}. */
