@@ -785,10 +785,8 @@ public final class PerfettoWriter implements Closeable, Flushable {
     /** A string annotation written inline (for values that rarely repeat, such as ids). */
     public Event annotate(String name, String value) {
       track();
-      int m = body.begin(Fields.Event.DEBUG_ANNOTATIONS);
-      body.varintField(Fields.Annotation.NAME_IID, nameIid(name));
-      body.stringField(Fields.Annotation.STRING_VALUE, value);
-      body.end(m);
+      body.iidStringEntry(Fields.Event.DEBUG_ANNOTATIONS, nameIid(name),
+          Fields.Annotation.STRING_VALUE, value);
       usesIids = true;
       return this;
     }
@@ -826,10 +824,8 @@ public final class PerfettoWriter implements Closeable, Flushable {
           if (valueIid != 0) {
             writeVarintEntry(body, keyIid, Fields.Annotation.STRING_VALUE_IID, valueIid);
           } else {
-            int em = later.begin(Fields.Annotation.DICT_ENTRIES);
-            later.varintField(Fields.Annotation.NAME_IID, keyIid);
-            later.stringField(Fields.Annotation.STRING_VALUE, sv.value());
-            later.end(em);
+            later.iidStringEntry(Fields.Annotation.DICT_ENTRIES, keyIid,
+                Fields.Annotation.STRING_VALUE, sv.value());
           }
         } else if (v instanceof AttributeValue.LongValue lv) {
           writeVarintEntry(later, keyIid(a.key(), i), Fields.Annotation.INT_VALUE, lv.value());
@@ -1443,10 +1439,8 @@ public final class PerfettoWriter implements Closeable, Flushable {
    */
   private static void encodeNamedEntries(WireBuffer d, int field, Interner<String> interner) {
     for (int i = 0, n = interner.freshCount(); i < n; i++) {
-      int m = d.begin(field);
-      d.varintField(Fields.Interned.ENTRY_IID, interner.freshIid(i));
-      d.stringField(Fields.Interned.ENTRY_VALUE, interner.fresh(i));
-      d.end(m);
+      d.iidStringEntry(field, interner.freshIid(i), Fields.Interned.ENTRY_VALUE,
+          interner.fresh(i));
     }
   }
 }

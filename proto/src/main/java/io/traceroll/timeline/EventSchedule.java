@@ -43,8 +43,7 @@ final class EventSchedule {
     int[] out = new int[2 * n + m];
     int o = 0;
     boolean[] ended = new boolean[n];
-    LanePacker.Stacks stacks = new LanePacker.Stacks();
-    stacks.ensureLanes(laneCount);
+    LanePacker.Stacks stacks = new LanePacker.Stacks(n, laneCount);
     Ends heap = Ends.of(start, end);
     int si = 0;
     int ii = 0;
@@ -131,46 +130,59 @@ final class EventSchedule {
     }
   }
 
-  /** Every span in (end ascending, index descending) order, taken from the front. */
+  /**
+   * Every span in (end ascending, index descending) order, taken from the front. The sorted keys
+   * are kept as they are, end and index decoded from each: no index array built after the sort
+   * and no end[] lookup per peek (+2% on laying out 1000 spans). Building the keys in the loop of
+   * {@link Ends#of}'s checks as well measured 5% slower: its early exits cost the key loop more
+   * than the second pass.
+   */
   private static final class SortedEnds extends Ends {
-    private final int[] order;
-    private final long[] end;
+    private static final long MASK = (1L << TimelineLayout.INDEX_BITS) - 1;
+    private final long[] keys;
+    private final long min;
     private int next;
 
     SortedEnds(long[] end, long min) {
       int n = end.length;
-      this.end = end;
+      this.min = min;
+      long[] keys = new long[n];
+      if (n <= TimelineLayout.SMALL_SORT) {
+        // sorted whole (the keys are distinct), so in span order: ends mostly ascend with it, and
+        // the insertion sort does ~4x fewer moves than on the reversed order the radix sort needs
+        // (50-span requests: ~270 inversions of 1225 instead of ~960; +5% on their layout)
+        for (int i = 0; i < n; i++) {
+          keys[i] = (end[i] - min) << TimelineLayout.INDEX_BITS | (MASK - i);
+        }
+        TimelineLayout.insertionSort(keys);
+        this.keys = keys;
+        return;
+      }
       // index bits hold (mask - index), ascending with the key's position, so the stable sort
       // by end leaves equal ends by descending index
-      long mask = (1L << TimelineLayout.INDEX_BITS) - 1;
-      long[] keys = new long[n];
       long range = 0;
       for (int k = 0; k < n; k++) {
         int i = n - 1 - k;
-        keys[k] = (end[i] - min) << TimelineLayout.INDEX_BITS | (mask - i);
+        keys[k] = (end[i] - min) << TimelineLayout.INDEX_BITS | (MASK - i);
         range = Math.max(range, end[i] - min);
       }
-      keys = TimelineLayout.radixSort(keys, TimelineLayout.INDEX_BITS,
+      this.keys = TimelineLayout.radixSort(keys, TimelineLayout.INDEX_BITS,
           64 - Long.numberOfLeadingZeros(range) + TimelineLayout.INDEX_BITS);
-      order = new int[n];
-      for (int k = 0; k < n; k++) {
-        order[k] = (int) (mask - (keys[k] & mask));
-      }
     }
 
     @Override
     boolean isEmpty() {
-      return next == order.length;
+      return next == keys.length;
     }
 
     @Override
     long peekEnd() {
-      return end[order[next]];
+      return (keys[next] >>> TimelineLayout.INDEX_BITS) + min;
     }
 
     @Override
     int poll() {
-      return order[next++];
+      return (int) (MASK - (keys[next++] & MASK));
     }
 
     @Override

@@ -57,6 +57,52 @@ class WireBufferTest {
     }
   }
 
+  @Property(tries = 500)
+  void shouldWriteAnIidStringEntryAsTheGeneralCallsDo(@ForAll("strings") String s,
+      @ForAll @IntRange(min = 1, max = 300) int field,
+      @ForAll @IntRange(min = 1, max = 15) int valueField, @ForAll long iid) {
+    WireBuffer general = new WireBuffer(4);
+    general.varintField(1, 7);
+    int m = general.begin(field);
+    general.varintField(1, iid);
+    general.stringField(valueField, s);
+    general.end(m);
+    WireBuffer fused = new WireBuffer(4);
+    fused.varintField(1, 7);
+
+    fused.iidStringEntry(field, iid, valueField, s);
+
+    assertThat(Arrays.copyOf(fused.buf, fused.pos))
+        .isEqualTo(Arrays.copyOf(general.buf, general.pos));
+  }
+
+  @Test
+  void shouldWriteIidStringEntriesOfEveryShortLengthAsProtobufDoes() throws IOException {
+    for (int n = 0; n < 140; n++) {
+      String ascii = "x".repeat(n);
+      for (String s : new String[] {ascii, ascii + "\u00e9", "\u4e2d" + ascii, ascii + "\ud800"}) {
+        for (long iid : new long[] {1, 300, Long.MAX_VALUE, -1}) {
+          WireBuffer buffer = new WireBuffer(1);
+
+          buffer.iidStringEntry(Fields.Annotation.DICT_ENTRIES, iid,
+              Fields.Annotation.STRING_VALUE, s);
+
+          ByteArrayOutputStream entry = new ByteArrayOutputStream();
+          CodedOutputStream out = CodedOutputStream.newInstance(entry);
+          out.writeUInt64(Fields.Annotation.NAME_IID, iid);
+          out.writeString(Fields.Annotation.STRING_VALUE, WellFormed.utf16(s));
+          out.flush();
+          ByteArrayOutputStream expected = new ByteArrayOutputStream();
+          CodedOutputStream framed = CodedOutputStream.newInstance(expected);
+          framed.writeByteArray(Fields.Annotation.DICT_ENTRIES, entry.toByteArray());
+          framed.flush();
+          assertThat(Arrays.copyOf(buffer.buf, buffer.pos)).as("length %d, iid %d: %s", n, iid, s)
+              .isEqualTo(expected.toByteArray());
+        }
+      }
+    }
+  }
+
   private static byte[] protobuf(String s) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);

@@ -33,6 +33,34 @@ class LanePackerTest {
   }
 
   @Test
+  void shouldKeepOneStackPerLaneLinkedThroughTheSpans() {
+    LanePacker.Stacks stacks = new LanePacker.Stacks(20, 2);
+    stacks.push(0, 0);
+    stacks.push(1, 1);
+    stacks.push(0, 2);
+
+    assertThat(stacks.top(0)).isEqualTo(2);
+    assertThat(stacks.bottom(0)).isEqualTo(0);
+    assertThat(stacks.isSingle(0)).isFalse();
+    assertThat(stacks.isSingle(1)).isTrue();
+    assertThat(stacks.pop(0)).isEqualTo(2);
+    assertThat(stacks.isSingle(0)).isTrue();
+    assertThat(stacks.pop(0)).isEqualTo(0);
+    assertThat(stacks.isEmpty(0)).isTrue();
+    assertThat(stacks.isSingle(0)).isFalse();
+    stacks.push(0, 3);
+    assertThat(stacks.bottom(0)).as("a new bottom once the lane emptied").isEqualTo(3);
+    for (int l = 2; l < 12; l++) { // past the initial capacity of 8 lanes
+      assertThat(stacks.newLane()).isEqualTo(l);
+      assertThat(stacks.isEmpty(l)).isTrue();
+      stacks.push(l, l + 4);
+      assertThat(stacks.bottom(l)).isEqualTo(l + 4);
+    }
+    assertThat(stacks.laneCount).isEqualTo(12);
+    assertThat(stacks.top(1)).isEqualTo(1);
+  }
+
+  @Test
   void shouldKeepNestedSpansOnOneLane() {
     LanePacker.Lanes lanes = pack(new long[][] {{0, 100}, {10, 50}, {20, 30}, {60, 90}}, noParents(4));
 
@@ -96,10 +124,15 @@ class LanePackerTest {
 
   @Test
   void shouldScheduleTheSameStreamWhetherEndsAreSortedOnceOrKeptInAHeap() {
+    assertSortedEndsMatchTheHeap(400, 7); // radix-sorted ends
+    assertSortedEndsMatchTheHeap(TimelineLayout.SMALL_SORT, 8); // insertion-sorted ends
+    assertSortedEndsMatchTheHeap(20, 9);
+  }
+
+  private static void assertSortedEndsMatchTheHeap(int n, long seed) {
     // ends within 2^42 ns of each other are sorted once; a wider range takes the heap. Scaling
     // every time by 2^40 keeps every order and tie, so the two must give the same stream.
-    java.util.Random r = new java.util.Random(7);
-    int n = 400;
+    java.util.Random r = new java.util.Random(seed);
     long[][] small = new long[n][];
     long[][] wide = new long[n][];
     long t = 0;

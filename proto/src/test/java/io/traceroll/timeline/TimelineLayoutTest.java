@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.traceroll.span.Span;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,6 +15,10 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 class TimelineLayoutTest {
@@ -52,6 +57,55 @@ class TimelineLayoutTest {
   @Test
   void shouldOrderSpansAsTheComparatorDoesWhenStartsAreClose() {
     assertCanonical(tiedSpans(1_000, new Random(3)));
+  }
+
+  @Test
+  void shouldCollectEveryDistinctTraceId() {
+    String[] traceIds = {"a1", "b2", "a1", "c3", "b2", "a1"};
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < traceIds.length; i++) {
+      spans.add(Span.builder().traceId(traceIds[i]).spanId(String.format("%016x", i))
+          .serviceName("svc").name("op").startNanos(T0 + i).endNanos(T0 + 10).build());
+    }
+
+    assertThat(TimelineLayout.of(new RequestTrace("k", 0, spans, List.of()), true).traceIds)
+        .containsExactlyInAnyOrder("a1", "b2", "c3");
+    assertThat(TimelineLayout.of(new RequestTrace("k", 0, spans.subList(0, 1), List.of()), true)
+        .traceIds).containsExactly("a1");
+    assertThat(TimelineLayout.of(new RequestTrace("k", 0, List.of(), List.of()), true).traceIds)
+        .isEmpty();
+  }
+
+  @Test
+  void shouldOrderFewSpansAsTheComparatorDoes() {
+    // up to TimelineLayout.SMALL_SORT spans take the insertion sort instead of the radix passes
+    Random r = new Random(6);
+    assertCanonical(tiedSpans(1_000, r).subList(0, 40));
+    List<Span> reversed = new ArrayList<>();
+    for (int i = 0; i < TimelineLayout.SMALL_SORT; i++) {
+      reversed.add(span("svc", 0, 0, null, T0 + 1000L * (TimelineLayout.SMALL_SORT - i), T0 + 1_000_000, i));
+    }
+    assertCanonical(reversed);
+  }
+
+  @Property(tries = 300)
+  void shouldSortKeysAsAFullSortDoesOnBothSidesOfTheSmallSortLimit(
+      @ForAll @IntRange(min = 0, max = 200) int n,
+      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed,
+      @ForAll @IntRange(min = 1, max = 42) int bits) {
+    Random r = new Random(seed);
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) { // index bits ascend with the position, as radixSort requires
+      long value = (r.nextLong() & ((1L << bits) - 1)) >>> r.nextInt(bits); // small values tie
+      keys[i] = value << TimelineLayout.INDEX_BITS | i;
+    }
+    long[] expected = keys.clone();
+    Arrays.sort(expected);
+
+    long[] sorted = TimelineLayout.radixSort(keys, TimelineLayout.INDEX_BITS,
+        TimelineLayout.INDEX_BITS + bits);
+
+    assertThat(sorted).containsExactly(expected);
   }
 
   @Test

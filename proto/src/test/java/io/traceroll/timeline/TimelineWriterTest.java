@@ -59,6 +59,26 @@ class TimelineWriterTest {
   }
 
   @Test
+  void shouldListEachDistinctInstanceOnceSortedHoweverManyAServiceHas() {
+    // seven instances, repeated in mixed order: more than the writer keeps slots for (4)
+    String[] order = {"cart-7", "cart-3", "cart-7", "cart-1", "cart-5", "cart-3", "cart-2",
+        "cart-6", "cart-1", "cart-4", "cart-6", "cart-7"};
+    List<Span> spans = new java.util.ArrayList<>();
+    for (int k = 0; k < order.length; k++) {
+      spans.add(Span.builder().traceId("t1").spanId("s" + k).serviceName("cart")
+          .serviceInstance(new String(order[k])).name("op").kind(SpanKind.INTERNAL)
+          .startNanos(T + 10 * k).endNanos(T + 10 * k + 5).build());
+    }
+
+    CheckedTrace trace = check(spans);
+
+    assertThat(processOf(trace, slice(trace, "s0")).description()).isEqualTo(
+        "cart: 12 spans; instances: cart-1, cart-2, cart-3, cart-4, cart-5, cart-6, cart-7");
+    assertThat(slice(trace, "s11").args()).containsEntry("service_instance", "cart-7");
+    assertThat(slice(trace, "s9").args()).containsEntry("service_instance", "cart-4");
+  }
+
+  @Test
   void shouldUseARealPidUnlessAnotherServiceReportsTheSamePid() {
     Span own = Span.builder().traceId("t").spanId("s1").serviceName("search").pid(4242).name("q")
         .kind(SpanKind.SERVER).startNanos(T).endNanos(T + 10).build();
@@ -443,6 +463,26 @@ class TimelineWriterTest {
             org.assertj.core.groups.Tuple.tuple(T, 1.0), org.assertj.core.groups.Tuple.tuple(T + 80, 0.0),
             org.assertj.core.groups.Tuple.tuple(T + 90, 2.0), org.assertj.core.groups.Tuple.tuple(T + 95, 1.0),
             org.assertj.core.groups.Tuple.tuple(T + 100, 0.0));
+  }
+
+  @Test
+  void shouldWriteOneInFlightValuePerServiceWhenServicesShareATimestamp() {
+    // T: three begins of two services; T+50: two ends and two begins (each service nets out);
+    // T+60: three ends; the services' events interleave within each timestamp
+    List<Span> spans = List.of(span("cart", "a", null, T, T + 50), span("search", "b", null, T, T + 50),
+        span("cart", "e", null, T, T + 60), span("cart", "c", null, T + 50, T + 60),
+        span("search", "d", null, T + 50, T + 60));
+
+    CheckedTrace trace = check(spans);
+
+    for (String[] service : new String[][] {{"a", "2.0"}, {"b", "1.0"}}) {
+      CheckedTrack counter = trace.children(processOf(trace, slice(trace, service[0])).uuid()).stream()
+          .filter(t -> t.kind() == CheckedTrack.Kind.COUNTER).findFirst().orElseThrow();
+      assertThat(trace.countersOn(counter.uuid())).extracting(CheckedCounter::ts, CheckedCounter::value)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(T, Double.parseDouble(service[1])),
+              org.assertj.core.groups.Tuple.tuple(T + 60, 0.0));
+    }
   }
 
   // ------------------------------------------------------------------ broken spans
