@@ -17,6 +17,13 @@ import java.util.List;
 final class Interner<K> {
   private Object[] keys = new Object[64];
   private long[] ids = new long[64];
+  /**
+   * Each key's hash, compared before {@code equals}: a probe that meets another key (linear
+   * probing at up to half load) then costs an int compare instead of a string compare, and
+   * lookups of equal strings that are other objects (a decoder's per-span copies) were most of
+   * this index's cost.
+   */
+  private int[] hashes = new int[64];
   private int size;
   private final List<K> fresh = new ArrayList<>();
   private long next = 1;
@@ -45,9 +52,9 @@ final class Interner<K> {
     for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
       Object k = keys[i];
       if (k == null) {
-        return assign(key, i);
+        return assign(key, h, i);
       }
-      if (k == key || k.equals(key)) {
+      if (k == key || hashes[i] == h && k.equals(key)) {
         return ids[i];
       }
     }
@@ -56,12 +63,13 @@ final class Interner<K> {
   /** The iid of {@code key}, or 0 when it has none (nothing is assigned). */
   long find(K key) {
     int mask = keys.length - 1;
-    for (int i = spread(key.hashCode()) & mask; ; i = (i + 1) & mask) {
+    int h = key.hashCode();
+    for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
       Object k = keys[i];
       if (k == null) {
         return 0;
       }
-      if (k == key || k.equals(key)) {
+      if (k == key || hashes[i] == h && k.equals(key)) {
         return ids[i];
       }
     }
@@ -69,21 +77,23 @@ final class Interner<K> {
 
   boolean contains(K key) {
     int mask = keys.length - 1;
-    for (int i = spread(key.hashCode()) & mask; ; i = (i + 1) & mask) {
+    int h = key.hashCode();
+    for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
       Object k = keys[i];
       if (k == null) {
         return false;
       }
-      if (k == key || k.equals(key)) {
+      if (k == key || hashes[i] == h && k.equals(key)) {
         return true;
       }
     }
   }
 
-  private long assign(K key, int slot) {
+  private long assign(K key, int h, int slot) {
     long assigned = next++;
     keys[slot] = key;
     ids[slot] = assigned;
+    hashes[slot] = h;
     size++;
     fresh.add(key);
     pending.any = true;
@@ -96,18 +106,21 @@ final class Interner<K> {
   private void grow() {
     Object[] oldKeys = keys;
     long[] oldIds = ids;
+    int[] oldHashes = hashes;
     keys = new Object[oldKeys.length * 2];
     ids = new long[oldKeys.length * 2];
+    hashes = new int[oldKeys.length * 2];
     int mask = keys.length - 1;
     for (int j = 0; j < oldKeys.length; j++) {
       Object k = oldKeys[j];
       if (k != null) {
-        int i = spread(k.hashCode()) & mask;
+        int i = spread(oldHashes[j]) & mask;
         while (keys[i] != null) {
           i = (i + 1) & mask;
         }
         keys[i] = k;
         ids[i] = oldIds[j];
+        hashes[i] = oldHashes[j];
       }
     }
     Arrays.fill(oldKeys, null);

