@@ -734,19 +734,11 @@ final class TimelineLayout {
    * compiles late, for every array type it meets).
    */
   private static void sortFew(long[] a) {
-    if (a.length > 64) {
+    if (a.length > SMALL_SORT) {
       Arrays.sort(a);
       return;
     }
-    for (int i = 1; i < a.length; i++) {
-      long v = a[i];
-      int j = i - 1;
-      while (j >= 0 && a[j] > v) {
-        a[j + 1] = a[j];
-        j--;
-      }
-      a[j + 1] = v;
-    }
+    insertionSort(a);
   }
 
   private static int mix(long k) {
