@@ -341,7 +341,7 @@ public final class TimelineWriter {
           // half of all packets: one call that assembles the packet at once (the counter
           // change as counterValue would add it), ~2% faster than an Event (5% on 50 spans)
           PerfettoWriter.TrackHandle lane = laneTrack[l.lanes.laneOfSpan()[i]];
-          if (settles != null && settles[k] && inFlight[p] != written[p]) {
+          if (changesCounter(settles, k, p)) {
             w.endSlice(lane, t, counterTrack[p], inFlight[p] - written[p]);
             written[p] = inFlight[p];
           } else {
@@ -619,10 +619,15 @@ public final class TimelineWriter {
      * the net change of the timestamp) that gzip finds again and again, not a level.
      */
     private void counterValue(PerfettoWriter.Event e, boolean[] settles, int k, int p) {
-      if (settles != null && settles[k] && inFlight[p] != written[p]) {
+      if (changesCounter(settles, k, p)) {
         e.counterValue(counterTrack[p], inFlight[p] - written[p]);
         written[p] = inFlight[p];
       }
+    }
+
+    /** Whether event k settles process p's count at a value its counter track does not show. */
+    private boolean changesCounter(boolean[] settles, int k, int p) {
+      return settles != null && settles[k] && inFlight[p] != written[p];
     }
 
     // ------------------------------------------------------------------ slices
